@@ -43,6 +43,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
     # Take control of transactions ourselves (pysqlite's implicit BEGIN is unreliable).
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA busy_timeout = 10000")
     cur.execute("PRAGMA synchronous = NORMAL")
@@ -117,8 +118,6 @@ def open_database(
             raise DatabaseError(f"La base « {p} » n'existe pas.")
         p.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(p)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA journal_mode = WAL") if p is not None else None
     backup_path = None
     try:
         backup_path = migrations.upgrade(engine, p, before_migration=before_migration)

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.storage.ids import attendance_id, participant_id
 from app.storage.models.base import Base, Synced
 
 
@@ -90,6 +91,9 @@ class Participant(Synced, Base):
     role: Mapped[str] = mapped_column(String(20), nullable=False, default="participant")
     invitation_status: Mapped[str] = mapped_column(String(20), nullable=False, default="invite")
 
+    def natural_id(self) -> str:
+        return participant_id(self.meeting_id, self.person_id)
+
 
 class Attendance(Synced, Base):
     """A person's presence at a session. Id derived from (session, person)."""
@@ -104,3 +108,6 @@ class Attendance(Synced, Base):
     signature_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     mode: Mapped[str] = mapped_column(String(10), nullable=False, default="saisie")
+
+    def natural_id(self) -> str:
+        return attendance_id(self.session_id, self.person_id)
