@@ -86,4 +86,12 @@ class Workspace:
 
 def open_workspace(path: Path | str | None, *, create: bool = True) -> Workspace:
     """Open the database at ``path`` (``None`` = in memory), migrating it after a backup."""
-    return Workspace(open_database(path, create=create, before_migration=backup_before_migration))
+    ws = Workspace(open_database(path, create=create, before_migration=backup_before_migration))
+    try:
+        from app.services.reference import ensure_reference_data
+
+        ensure_reference_data(ws)
+    except Exception:
+        ws.close()
+        raise
+    return ws

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.domain.text import fold
 from app.storage import migrations
 from app.storage.ids import new_id
 from app.storage.models import SyncState
@@ -48,6 +49,8 @@ def _on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
     cur.execute("PRAGMA busy_timeout = 10000")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.close()
+    # Accent- and case-insensitive search and sorting in SQL.
+    dbapi_conn.create_function("maillage_fold", 1, fold, deterministic=True)
 
 
 def _on_begin(conn: Any) -> None:

@@ -1,0 +1,440 @@
+"""Read-only record details for the detail pane: labelled fields and related tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.domain import formatting as fmt
+from app.domain import labels
+from app.errors import NotFound
+from app.services.workspace import Workspace
+from app.storage.models import (
+    Action,
+    Affiliation,
+    AgendaItem,
+    Attendance,
+    Convention,
+    ConventionEvent,
+    ConventionParty,
+    IndicatorTarget,
+    Installment,
+    Meeting,
+    MeetingSession,
+    Organisation,
+    OrganisationKind,
+    Participant,
+    Peer,
+    Person,
+)
+
+PRIVACY_BANNER = (
+    "Public accompagné : données personnelles protégées. N'inscrivez ici aucune information "
+    "sensible (santé, situation sociale, nationalité, handicap, justice) ; ces notes ne sont "
+    "jamais imprimées sur les documents de réunion."
+)
+
+
+@dataclass(frozen=True)
+class DetailTable:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    empty_text: str = "Aucun élément."
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    id: str
+    title: str
+    subtitle: str
+    fields: tuple[tuple[str, str], ...]
+    tables: tuple[DetailTable, ...] = ()
+    banner: str | None = None
+
+
+def _nonempty(pairs: list[tuple[str, str | None]]) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v) for k, v in pairs if v)
+
+
+def _person_name(p: Person) -> str:
+    return " ".join(x for x in (p.civility, p.first_name, p.last_name) if x)
+
+
+def organisation_detail(ws: Workspace, record_id: str) -> RecordDetail:
+    with ws.unit() as s:
+        o = s.get(Organisation, record_id)
+        if o is None or o.deleted:
+            raise NotFound("Cette structure n'existe plus.")
+        kind = s.execute(
+            select(OrganisationKind.label).where(OrganisationKind.code == o.kind_code)
+        ).scalar()
+        affs = s.execute(
+            select(Affiliation, Person)
+            .join(Person, Person.id == Affiliation.person_id)
+            .where(
+                Affiliation.organisation_id == o.id,
+                Affiliation.deleted.is_(False),
+                Person.deleted.is_(False),
+            )
+            .order_by(Affiliation.end_date.is_not(None), Person.last_name, Person.first_name)
+            .limit(500)
+        ).all()
+        parties = s.execute(
+            select(Convention.number, Convention.title, Convention.status)
+            .join(ConventionParty, ConventionParty.convention_id == Convention.id)
+            .where(ConventionParty.organisation_id == o.id, Convention.deleted.is_(False))
+            .order_by(Convention.number)
+        ).all()
+        address = ", ".join(x for x in (o.address, f"{o.postcode} {o.city}".strip()) if x)
+        fields = _nonempty(
+            [
+                ("Sigle", o.acronym),
+                ("Type", kind or o.kind_code),
+                ("SIRET", fmt.siret(o.siret)),
+                ("SIREN", fmt.siret(o.siret)[:11] if o.siret else ""),
+                ("Adresse", address),
+                ("Territoire", o.territory),
+                ("Téléphone", fmt.phone(o.phone)),
+                ("Courriel", o.email),
+                ("Site web", o.website),
+                ("Forme juridique", o.legal_form),
+                ("Représentant légal", " – ".join(x for x in (o.legal_rep_name, o.legal_rep_title) if x)),
+                ("Effectif", fmt.number(o.headcount) if o.headcount is not None else ""),
+                ("Étiquettes", ", ".join(o.tags or [])),
+                ("Notes", o.notes),
+                ("Archivée", f"Oui – {o.archived_reason}" if o.archived else ""),
+            ]
+        )
+        contacts = tuple(
+            (
+                _person_name(p),
+                a.function,
+                fmt.date_short(a.start_date),
+                fmt.date_short(a.end_date) if a.end_date else "en poste",
+            )
+            for a, p in affs
+        )
+        return RecordDetail(
+            id=o.id,
+            title=o.name,
+            subtitle=" · ".join(x for x in (kind or "", o.city) if x),
+            fields=fields,
+            tables=(
+                DetailTable("Contacts", ("Personne", "Fonction", "Depuis", "Jusqu'au"), contacts,
+                            "Aucun contact rattaché."),
+                DetailTable(
+                    "Conventions",
+                    ("Numéro", "Titre", "Statut"),
+                    tuple((n, t, labels.label(labels.CONVENTION_STATUSES, st)) for n, t, st in parties),
+                    "Aucune convention avec cette structure.",
+                ),
+            ),
+        )
+
+
+def person_detail(ws: Workspace, record_id: str) -> RecordDetail:
+    with ws.unit() as s:
+        p = s.get(Person, record_id)
+        if p is None or p.deleted:
+            raise NotFound("Ce contact n'existe plus.")
+        affs = s.execute(
+            select(Affiliation, Organisation.name)
+            .join(Organisation, Organisation.id == Affiliation.organisation_id)
+            .where(Affiliation.person_id == p.id, Affiliation.deleted.is_(False))
+            .order_by(Affiliation.end_date.is_not(None), Affiliation.start_date.desc())
+        ).all()
+        attended = s.execute(
+            select(Meeting.title, MeetingSession.date, MeetingSession.label, Attendance.status,
+                   Attendance.signature_sha256, Attendance.mode)
+            .join(MeetingSession, MeetingSession.id == Attendance.session_id)
+            .join(Meeting, Meeting.id == MeetingSession.meeting_id)
+            .where(Attendance.person_id == p.id, Attendance.deleted.is_(False))
+            .order_by(MeetingSession.date.desc(), MeetingSession.start_time)
+            .limit(200)
+        ).all()
+        is_public = p.is_beneficiary or p.category == "public"
+        fields = _nonempty(
+            [
+                ("Civilité", labels.label(labels.CIVILITIES, p.civility) if p.civility else ""),
+                ("Catégorie", labels.label(labels.PERSON_CATEGORIES, p.category)),
+                ("Courriel", p.email),
+                ("Téléphone", fmt.phone(p.phone)),
+                ("Portable", fmt.phone(p.mobile)),
+                ("Consentement", " – ".join(x for x in (fmt.date_short(p.consent_date), p.consent_source) if x)),
+                ("Notes", p.notes),
+                ("Archivé", f"Oui – {p.archived_reason}" if p.archived else ""),
+            ]
+        )
+        return RecordDetail(
+            id=p.id,
+            title=" ".join(x for x in (p.first_name, p.last_name) if x),
+            subtitle=labels.label(labels.PERSON_CATEGORIES, p.category),
+            fields=fields,
+            banner=PRIVACY_BANNER if is_public else None,
+            tables=(
+                DetailTable(
+                    "Structures",
+                    ("Structure", "Fonction", "Depuis", "Jusqu'au"),
+                    tuple(
+                        (name, a.function, fmt.date_short(a.start_date),
+                         fmt.date_short(a.end_date) if a.end_date else "en poste")
+                        for a, name in affs
+                    ),
+                    "Rattaché(e) à aucune structure.",
+                ),
+                DetailTable(
+                    "Réunions",
+                    ("Réunion", "Date", "Créneau", "Présence", "Signature"),
+                    tuple(
+                        (title, fmt.date_short(date), labels.label(labels.SESSION_LABELS, lab),
+                         labels.label(labels.ATTENDANCE_STATUSES, st),
+                         "signée" if sha else labels.label(labels.ATTENDANCE_MODES, mode) if st == "present" else "")
+                        for title, date, lab, st, sha, mode in attended
+                    ),
+                    "Aucune participation enregistrée.",
+                ),
+            ),
+        )
+
+
+def meeting_detail(ws: Workspace, record_id: str) -> RecordDetail:
+    with ws.unit() as s:
+        m = s.get(Meeting, record_id)
+        if m is None or m.deleted:
+            raise NotFound("Cette réunion n'existe plus.")
+        action = s.get(Action, m.action_id) if m.action_id else None
+        sessions = s.execute(
+            select(MeetingSession)
+            .where(MeetingSession.meeting_id == m.id, MeetingSession.deleted.is_(False))
+            .order_by(MeetingSession.date, MeetingSession.start_time)
+        ).scalars().all()
+        present = dict(
+            s.execute(
+                select(Attendance.session_id, func.count())
+                .where(
+                    Attendance.session_id.in_([x.id for x in sessions]),
+                    Attendance.status.in_(("present", "retard")),
+                    Attendance.deleted.is_(False),
+                )
+                .group_by(Attendance.session_id)
+            ).all()
+        )
+        agenda = s.execute(
+            select(AgendaItem.text, AgendaItem.presenter)
+            .where(AgendaItem.meeting_id == m.id, AgendaItem.deleted.is_(False))
+            .order_by(AgendaItem.position)
+        ).all()
+        people = s.execute(
+            select(Person, Participant.role, Participant.invitation_status, Organisation.name)
+            .join(Participant, Participant.person_id == Person.id)
+            .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
+            .where(Participant.meeting_id == m.id, Participant.deleted.is_(False))
+            .order_by(Participant.role != "intervenant", Person.last_name, Person.first_name)
+        ).all()
+        fields = _nonempty(
+            [
+                ("Type", labels.label(labels.MEETING_KINDS, m.kind)),
+                ("Série", f"{m.series}{m.number}" if m.series and m.number else m.series),
+                ("Statut", labels.label(labels.MEETING_STATUSES, m.status)),
+                ("Action", f"{action.code} – {action.title}" if action else ""),
+                ("Financeur", action.funder if action else ""),
+                ("Lieu", ", ".join(x for x in (m.place_name, m.place_address) if x)),
+                ("Capacité", fmt.number(m.capacity) if m.capacity else ""),
+                ("Objectifs", m.objectives),
+                ("Décisions", m.decisions),
+            ]
+        )
+        first = sessions[0].date if sessions else None
+        return RecordDetail(
+            id=m.id,
+            title=m.title,
+            subtitle=fmt.date_long(first) if first else "Pas encore de date",
+            fields=fields,
+            tables=(
+                DetailTable(
+                    "Créneaux",
+                    ("Date", "Créneau", "Horaires", "Présents", "Scellé"),
+                    tuple(
+                        (
+                            fmt.date_long(x.date),
+                            labels.label(labels.SESSION_LABELS, x.label),
+                            f"{fmt.time_short(x.start_time)} – {fmt.time_short(x.end_time)}",
+                            fmt.number(present.get(x.id, 0)),
+                            "oui" if x.sealed else "non",
+                        )
+                        for x in sessions
+                    ),
+                    "Aucun créneau.",
+                ),
+                DetailTable(
+                    "Ordre du jour",
+                    ("Point", "Intervenant"),
+                    tuple((t, pr) for t, pr in agenda),
+                    "Ordre du jour à préparer.",
+                ),
+                DetailTable(
+                    "Participants",
+                    ("Personne", "Structure", "Rôle", "Invitation"),
+                    tuple(
+                        (_person_name(p), org or "", labels.label(labels.PARTICIPANT_ROLES, role),
+                         labels.label(labels.INVITATION_STATUSES, inv))
+                        for p, role, inv, org in people
+                    ),
+                    "Personne n'est encore invité.",
+                ),
+            ),
+        )
+
+
+def convention_detail(ws: Workspace, record_id: str) -> RecordDetail:
+    with ws.unit() as s:
+        c = s.get(Convention, record_id)
+        if c is None or c.deleted:
+            raise NotFound("Cette convention n'existe plus.")
+        action = s.get(Action, c.action_id) if c.action_id else None
+        parent = s.get(Convention, c.parent_id) if c.parent_id else None
+        parties = s.execute(
+            select(ConventionParty, Organisation.name)
+            .outerjoin(Organisation, Organisation.id == ConventionParty.organisation_id)
+            .where(ConventionParty.convention_id == c.id, ConventionParty.deleted.is_(False))
+            .order_by(ConventionParty.position)
+        ).all()
+        installments = s.execute(
+            select(Installment)
+            .where(Installment.convention_id == c.id, Installment.deleted.is_(False))
+            .order_by(Installment.position)
+        ).scalars().all()
+        events = s.execute(
+            select(ConventionEvent)
+            .where(ConventionEvent.convention_id == c.id, ConventionEvent.deleted.is_(False))
+            .order_by(ConventionEvent.date)
+        ).scalars().all()
+        fields = _nonempty(
+            [
+                ("Type", labels.label(labels.CONVENTION_KINDS, c.kind)),
+                ("Statut", labels.label(labels.CONVENTION_STATUSES, c.status)),
+                ("Avenant à", f"{parent.number} – {parent.title}" if parent else ""),
+                ("Action", f"{action.code} – {action.title}" if action else ""),
+                ("Objet", c.object),
+                ("Période", f"du {fmt.date_short(c.start_date)} au {fmt.date_short(c.end_date)}"
+                 if c.start_date and c.end_date else ""),
+                ("Montant", fmt.money(c.amount_cents)),
+                ("Taux FSE", fmt.percent(c.fse_rate) if c.fse_rate else ""),
+                ("Pièces exigées", ", ".join(labels.label(labels.EVIDENCE_KINDS, e) for e in c.required_evidence or [])),
+                ("Signée le", fmt.date_short(c.signed_date)),
+            ]
+        )
+        return RecordDetail(
+            id=c.id,
+            title=f"{c.number} – {c.title}",
+            subtitle=labels.label(labels.CONVENTION_KINDS, c.kind),
+            fields=fields,
+            tables=(
+                DetailTable(
+                    "Parties",
+                    ("Structure", "Rôle", "Représentant(e)", "Qualité"),
+                    tuple((name or "", "Porteur" if p.role == "porteur" else "Partenaire",
+                           p.representative_name, p.representative_title) for p, name in parties),
+                ),
+                DetailTable(
+                    "Échéancier",
+                    ("Échéance", "Montant", "Condition", "Versé le"),
+                    tuple((fmt.date_short(i.due_date), fmt.money(i.amount_cents), i.condition,
+                           fmt.date_short(i.paid_date)) for i in installments),
+                    "Pas d'échéancier.",
+                ),
+                DetailTable(
+                    "Historique",
+                    ("Date", "Statut", "Note"),
+                    tuple((fmt.date_short(e.date), labels.label(labels.CONVENTION_STATUSES, e.status), e.note)
+                          for e in events),
+                ),
+            ),
+        )
+
+
+def action_detail(ws: Workspace, record_id: str) -> RecordDetail:
+    with ws.unit() as s:
+        a = s.get(Action, record_id)
+        if a is None or a.deleted:
+            raise NotFound("Cette action n'existe plus.")
+        targets = s.execute(
+            select(IndicatorTarget)
+            .where(IndicatorTarget.action_id == a.id, IndicatorTarget.deleted.is_(False))
+            .order_by(IndicatorTarget.position)
+        ).scalars().all()
+        by_kind = s.execute(
+            select(Meeting.kind, func.count())
+            .where(Meeting.action_id == a.id, Meeting.deleted.is_(False))
+            .group_by(Meeting.kind)
+        ).all()
+        fields = _nonempty(
+            [
+                ("Code", a.code),
+                ("Financeur", a.funder),
+                ("Taux FSE", fmt.percent(a.fse_rate) if a.fse_rate else "non cofinancée par le FSE"),
+                ("Période", f"du {fmt.date_short(a.start_date)} au {fmt.date_short(a.end_date)}"
+                 if a.start_date and a.end_date else ""),
+                ("Conservation des pièces jusqu'au", fmt.date_short(a.retention_end)),
+                ("Description", a.description),
+            ]
+        )
+        return RecordDetail(
+            id=a.id,
+            title=a.title,
+            subtitle=a.funder,
+            fields=fields,
+            tables=(
+                DetailTable(
+                    "Indicateurs",
+                    ("Indicateur", "Cible", "Unité"),
+                    tuple((t.label, fmt.number(t.target), t.unit) for t in targets),
+                    "Aucun indicateur défini.",
+                ),
+                DetailTable(
+                    "Réunions par type",
+                    ("Type", "Nombre"),
+                    tuple((labels.label(labels.MEETING_KINDS, k), fmt.number(n)) for k, n in by_kind),
+                    "Aucune réunion rattachée.",
+                ),
+            ),
+        )
+
+
+def peer_detail(ws: Workspace, record_id: str) -> RecordDetail:
+    with ws.unit() as s:
+        p = s.get(Peer, record_id)
+        if p is None:
+            raise NotFound("Ce site est inconnu.")
+        return RecordDetail(
+            id=p.site_id,
+            title=p.name or p.site_id,
+            subtitle="Site partenaire",
+            fields=_nonempty(
+                [
+                    ("Identifiant", p.site_id),
+                    ("Dernier fichier reçu", fmt.datetime_short(p.last_import_at) or "jamais"),
+                    ("Dernier fichier envoyé", fmt.datetime_short(p.last_export_at) or "jamais"),
+                ]
+            ),
+        )
+
+
+_DETAILS = {
+    "structures": organisation_detail,
+    "contacts": person_detail,
+    "reunions": meeting_detail,
+    "conventions": convention_detail,
+    "actions": action_detail,
+    "pairs": peer_detail,
+}
+
+
+def detail(ws: Workspace, view_name: str, record_id: str) -> RecordDetail:
+    try:
+        getter = _DETAILS[view_name]
+    except KeyError:
+        raise NotFound(f"Liste inconnue : « {view_name} ».") from None
+    return getter(ws, record_id)

@@ -1,0 +1,578 @@
+"""The record lists the main window shows: counted, paged and sorted in SQL.
+
+A 100 000-row table is never loaded whole: the UI asks for :func:`count` once, then for
+pages of rows with :func:`fetch` as the user scrolls. Values arrive already formatted in
+French; sorting uses the raw SQL expression of the column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
+
+from app.domain import formatting as fmt
+from app.domain import labels
+from app.domain.text import fold
+from app.errors import NotFound
+from app.services.workspace import Workspace
+from app.storage.models import (
+    Action,
+    Affiliation,
+    Convention,
+    ConventionParty,
+    Meeting,
+    MeetingSession,
+    Organisation,
+    OrganisationKind,
+    Participant,
+    Peer,
+    Person,
+)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    label: str
+    kind: str = "text"  # text | int | date | money | percent
+    width: int = 0  # preferred width in characters (0 = let the view decide)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the user asked for: search text, sort column, archived records shown or not."""
+
+    search: str = ""
+    sort: str | None = None
+    descending: bool = False
+    show_archived: bool = False
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ListRow:
+    id: str
+    cells: tuple[str, ...]
+    muted: bool = False  # archived or cancelled: shown greyed
+
+
+@dataclass(frozen=True)
+class ListPage:
+    offset: int
+    rows: tuple[ListRow, ...]
+
+
+@dataclass(frozen=True)
+class ListView:
+    name: str
+    title: str
+    columns: tuple[ColumnSpec, ...]
+    empty_text: str
+    default_sort: str
+    default_descending: bool = False
+
+
+@dataclass
+class _Source:
+    view: ListView
+    exprs: Callable[[], dict[str, ColumnElement[Any]]]
+    base: Callable[[dict[str, ColumnElement[Any]]], Select[Any]]
+    search_on: Sequence[str]
+    where: Callable[[ListQuery], list[ColumnElement[bool]]] = field(default=lambda q: [])
+    muted: str | None = None
+    formatters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+
+
+def _like_terms(search: str) -> list[str]:
+    return [f"%{term}%" for term in fold(search).split() if term]
+
+
+# SQL function registered on each connection (see app.storage.database): fold(text).
+def _folded(expr: ColumnElement[Any]) -> ColumnElement[str]:
+    return func.maillage_fold(expr)
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return fmt.date_short(value)
+
+
+def _kind_label(value: Any) -> str:
+    return value or ""
+
+
+# --- Structures ------------------------------------------------------------------------
+
+_contacts_count = (
+    select(func.count(Affiliation.id))
+    .where(
+        Affiliation.organisation_id == Organisation.id,
+        Affiliation.deleted.is_(False),
+        Affiliation.end_date.is_(None),
+    )
+    .correlate(Organisation)
+    .scalar_subquery()
+)
+
+
+def _org_exprs() -> dict[str, ColumnElement[Any]]:
+    return {
+        "name": Organisation.name,
+        "acronym": Organisation.acronym,
+        "kind": func.coalesce(OrganisationKind.label, Organisation.kind_code),
+        "city": Organisation.city,
+        "territory": Organisation.territory,
+        "siret": Organisation.siret,
+        "contacts": _contacts_count,
+        "archived": Organisation.archived,
+    }
+
+
+def _org_base(e: dict[str, ColumnElement[Any]]) -> Select[Any]:
+    return select(Organisation.id, *[v.label(k) for k, v in e.items()]).outerjoin(
+        OrganisationKind,
+        and_(OrganisationKind.code == Organisation.kind_code, OrganisationKind.deleted.is_(False)),
+    )
+
+
+def _org_where(q: ListQuery) -> list[ColumnElement[bool]]:
+    out = [Organisation.deleted.is_(False), Organisation.merged_into.is_(None)]
+    if not q.show_archived:
+        out.append(Organisation.archived.is_(False))
+    for key, value in q.filters:
+        if key == "kind":
+            out.append(Organisation.kind_code == value)
+        elif key == "territory":
+            out.append(Organisation.territory == value)
+    return out
+
+
+# --- Contacts --------------------------------------------------------------------------
+
+_primary_org = aliased(Organisation)
+_primary_name = (
+    select(_primary_org.name)
+    .join(Affiliation, Affiliation.organisation_id == _primary_org.id)
+    .where(
+        Affiliation.person_id == Person.id,
+        Affiliation.deleted.is_(False),
+        Affiliation.end_date.is_(None),
+    )
+    .order_by(Affiliation.is_primary.desc(), _primary_org.name)
+    .limit(1)
+    .correlate(Person)
+    .scalar_subquery()
+)
+
+
+def _person_exprs() -> dict[str, ColumnElement[Any]]:
+    return {
+        "last_name": Person.last_name,
+        "first_name": Person.first_name,
+        "category": Person.category,
+        "organisation": _primary_name,
+        "email": Person.email,
+        "phone": func.coalesce(func.nullif(Person.mobile, ""), Person.phone),
+        "archived": Person.archived,
+    }
+
+
+def _person_base(e: dict[str, ColumnElement[Any]]) -> Select[Any]:
+    return select(Person.id, *[v.label(k) for k, v in e.items()])
+
+
+def _person_where(q: ListQuery) -> list[ColumnElement[bool]]:
+    out = [Person.deleted.is_(False), Person.merged_into.is_(None)]
+    if not q.show_archived:
+        out.append(Person.archived.is_(False))
+    for key, value in q.filters:
+        if key == "category":
+            out.append(Person.category == value)
+    return out
+
+
+# --- Réunions --------------------------------------------------------------------------
+
+_first_date = (
+    select(func.min(MeetingSession.date))
+    .where(MeetingSession.meeting_id == Meeting.id, MeetingSession.deleted.is_(False))
+    .correlate(Meeting)
+    .scalar_subquery()
+)
+_session_count = (
+    select(func.count(MeetingSession.id))
+    .where(MeetingSession.meeting_id == Meeting.id, MeetingSession.deleted.is_(False))
+    .correlate(Meeting)
+    .scalar_subquery()
+)
+_participant_count = (
+    select(func.count(Participant.id))
+    .where(Participant.meeting_id == Meeting.id, Participant.deleted.is_(False))
+    .correlate(Meeting)
+    .scalar_subquery()
+)
+
+
+def _meeting_exprs() -> dict[str, ColumnElement[Any]]:
+    return {
+        "date": _first_date,
+        "title": Meeting.title,
+        "kind": Meeting.kind,
+        "action": Action.code,
+        "place": Meeting.place_name,
+        "sessions": _session_count,
+        "participants": _participant_count,
+        "status": Meeting.status,
+    }
+
+
+def _meeting_base(e: dict[str, ColumnElement[Any]]) -> Select[Any]:
+    return select(Meeting.id, *[v.label(k) for k, v in e.items()]).outerjoin(
+        Action, Action.id == Meeting.action_id
+    )
+
+
+def _meeting_where(q: ListQuery) -> list[ColumnElement[bool]]:
+    out = [Meeting.deleted.is_(False)]
+    for key, value in q.filters:
+        if key == "kind":
+            out.append(Meeting.kind == value)
+        elif key == "status":
+            out.append(Meeting.status == value)
+        elif key == "action":
+            out.append(Meeting.action_id == value)
+    return out
+
+
+# --- Conventions -----------------------------------------------------------------------
+
+_party_org = aliased(Organisation)
+_partners = (
+    select(func.group_concat(_party_org.name, ", "))
+    .select_from(ConventionParty)
+    .join(_party_org, _party_org.id == ConventionParty.organisation_id)
+    .where(
+        ConventionParty.convention_id == Convention.id,
+        ConventionParty.role == "partenaire",
+        ConventionParty.deleted.is_(False),
+    )
+    .correlate(Convention)
+    .scalar_subquery()
+)
+
+
+def _convention_exprs() -> dict[str, ColumnElement[Any]]:
+    return {
+        "number": Convention.number,
+        "title": Convention.title,
+        "kind": Convention.kind,
+        "partners": _partners,
+        "amount": Convention.amount_cents,
+        "start": Convention.start_date,
+        "end": Convention.end_date,
+        "status": Convention.status,
+    }
+
+
+def _convention_base(e: dict[str, ColumnElement[Any]]) -> Select[Any]:
+    return select(Convention.id, *[v.label(k) for k, v in e.items()])
+
+
+def _convention_where(q: ListQuery) -> list[ColumnElement[bool]]:
+    out = [Convention.deleted.is_(False)]
+    for key, value in q.filters:
+        if key == "status":
+            out.append(Convention.status == value)
+        elif key == "kind":
+            out.append(Convention.kind == value)
+    return out
+
+
+# --- Actions (Bilans) ------------------------------------------------------------------
+
+_action_meetings = (
+    select(func.count(Meeting.id))
+    .where(Meeting.action_id == Action.id, Meeting.deleted.is_(False))
+    .correlate(Action)
+    .scalar_subquery()
+)
+
+
+def _action_exprs() -> dict[str, ColumnElement[Any]]:
+    return {
+        "code": Action.code,
+        "title": Action.title,
+        "funder": Action.funder,
+        "fse_rate": Action.fse_rate,
+        "start": Action.start_date,
+        "end": Action.end_date,
+        "meetings": _action_meetings,
+    }
+
+
+def _action_base(e: dict[str, ColumnElement[Any]]) -> Select[Any]:
+    return select(Action.id, *[v.label(k) for k, v in e.items()])
+
+
+# --- Peers (Synchronisation) -----------------------------------------------------------
+
+
+def _peer_exprs() -> dict[str, ColumnElement[Any]]:
+    return {
+        "name": func.coalesce(func.nullif(Peer.name, ""), Peer.site_id),
+        "site": Peer.site_id,
+        "last_import": Peer.last_import_at,
+        "last_export": Peer.last_export_at,
+    }
+
+
+def _peer_base(e: dict[str, ColumnElement[Any]]) -> Select[Any]:
+    return select(Peer.site_id.label("id"), *[v.label(k) for k, v in e.items()])
+
+
+def _datetime(value: Any) -> str:
+    if value is None:
+        return "jamais"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return fmt.datetime_short(value)
+
+
+SOURCES: dict[str, _Source] = {
+    "structures": _Source(
+        ListView(
+            "structures",
+            "Structures",
+            (
+                ColumnSpec("name", "Nom", width=40),
+                ColumnSpec("acronym", "Sigle", width=12),
+                ColumnSpec("kind", "Type", width=30),
+                ColumnSpec("city", "Commune", width=20),
+                ColumnSpec("territory", "Territoire", width=18),
+                ColumnSpec("siret", "SIRET", width=18),
+                ColumnSpec("contacts", "Contacts", "int", width=8),
+            ),
+            "Aucune structure : ajoutez vos partenaires ou importez un fichier.",
+            "name",
+        ),
+        _org_exprs,
+        _org_base,
+        ("name", "acronym", "city", "siret"),
+        _org_where,
+        muted="archived",
+        formatters={"siret": fmt.siret, "contacts": lambda v: fmt.number(v or 0)},
+    ),
+    "contacts": _Source(
+        ListView(
+            "contacts",
+            "Contacts",
+            (
+                ColumnSpec("last_name", "Nom", width=20),
+                ColumnSpec("first_name", "Prénom", width=16),
+                ColumnSpec("category", "Catégorie", width=26),
+                ColumnSpec("organisation", "Structure", width=36),
+                ColumnSpec("email", "Courriel", width=30),
+                ColumnSpec("phone", "Téléphone", width=16),
+            ),
+            "Aucun contact pour l'instant.",
+            "last_name",
+        ),
+        _person_exprs,
+        _person_base,
+        ("last_name", "first_name", "email"),
+        _person_where,
+        muted="archived",
+        formatters={
+            "category": lambda v: labels.label(labels.PERSON_CATEGORIES, v),
+            "phone": fmt.phone,
+        },
+    ),
+    "reunions": _Source(
+        ListView(
+            "reunions",
+            "Réunions",
+            (
+                ColumnSpec("date", "Date", "date", width=11),
+                ColumnSpec("title", "Titre", width=44),
+                ColumnSpec("kind", "Type", width=24),
+                ColumnSpec("action", "Action", width=12),
+                ColumnSpec("place", "Lieu", width=28),
+                ColumnSpec("sessions", "Créneaux", "int", width=8),
+                ColumnSpec("participants", "Participants", "int", width=10),
+                ColumnSpec("status", "Statut", width=10),
+            ),
+            "Aucune réunion : planifiez votre premier COPIL ou votre première formation.",
+            "date",
+            default_descending=True,
+        ),
+        _meeting_exprs,
+        _meeting_base,
+        ("title", "place"),
+        _meeting_where,
+        formatters={
+            "date": _date,
+            "kind": lambda v: labels.label(labels.MEETING_KINDS, v),
+            "status": lambda v: labels.label(labels.MEETING_STATUSES, v),
+            "sessions": lambda v: fmt.number(v or 0),
+            "participants": lambda v: fmt.number(v or 0),
+        },
+    ),
+    "conventions": _Source(
+        ListView(
+            "conventions",
+            "Conventions",
+            (
+                ColumnSpec("number", "Numéro", width=14),
+                ColumnSpec("title", "Titre", width=40),
+                ColumnSpec("kind", "Type", width=28),
+                ColumnSpec("partners", "Partenaire(s)", width=32),
+                ColumnSpec("amount", "Montant", "money", width=14),
+                ColumnSpec("start", "Début", "date", width=11),
+                ColumnSpec("end", "Fin", "date", width=11),
+                ColumnSpec("status", "Statut", width=18),
+            ),
+            "Aucune convention pour l'instant.",
+            "number",
+        ),
+        _convention_exprs,
+        _convention_base,
+        ("number", "title"),
+        _convention_where,
+        formatters={
+            "kind": lambda v: labels.label(labels.CONVENTION_KINDS, v),
+            "amount": fmt.money,
+            "start": _date,
+            "end": _date,
+            "status": lambda v: labels.label(labels.CONVENTION_STATUSES, v),
+        },
+    ),
+    "actions": _Source(
+        ListView(
+            "actions",
+            "Actions",
+            (
+                ColumnSpec("code", "Code", width=12),
+                ColumnSpec("title", "Intitulé", width=44),
+                ColumnSpec("funder", "Financeur", width=30),
+                ColumnSpec("fse_rate", "Taux FSE", "percent", width=9),
+                ColumnSpec("start", "Début", "date", width=11),
+                ColumnSpec("end", "Fin", "date", width=11),
+                ColumnSpec("meetings", "Réunions", "int", width=9),
+            ),
+            "Aucune action : créez la fiche action de votre financeur.",
+            "code",
+        ),
+        _action_exprs,
+        _action_base,
+        ("code", "title", "funder"),
+        lambda q: [Action.deleted.is_(False)],
+        formatters={
+            "fse_rate": lambda v: fmt.percent(v) if v else "—",
+            "start": _date,
+            "end": _date,
+            "meetings": lambda v: fmt.number(v or 0),
+        },
+    ),
+    "pairs": _Source(
+        ListView(
+            "pairs",
+            "Sites partenaires",
+            (
+                ColumnSpec("name", "Site", width=30),
+                ColumnSpec("site", "Identifiant", width=38),
+                ColumnSpec("last_import", "Dernier fichier reçu", width=18),
+                ColumnSpec("last_export", "Dernier fichier envoyé", width=18),
+            ),
+            "Aucun échange pour l'instant : exportez un fichier de synchronisation "
+            "vers le siège ou une autre antenne.",
+            "name",
+        ),
+        _peer_exprs,
+        _peer_base,
+        ("name",),
+        formatters={"last_import": _datetime, "last_export": _datetime},
+    ),
+}
+
+
+def views() -> tuple[ListView, ...]:
+    return tuple(source.view for source in SOURCES.values())
+
+
+def view(name: str) -> ListView:
+    return _source(name).view
+
+
+def _source(name: str) -> _Source:
+    try:
+        return SOURCES[name]
+    except KeyError:
+        raise NotFound(f"Liste inconnue : « {name} ».") from None
+
+
+def _filtered(source: _Source, query: ListQuery) -> tuple[Select[Any], dict[str, Any]]:
+    exprs = source.exprs()
+    stmt = source.base(exprs)
+    conditions = list(source.where(query))
+    for term in _like_terms(query.search):
+        conditions.append(or_(*[_folded(exprs[k]).like(term) for k in source.search_on]))
+    if conditions:
+        stmt = stmt.where(*conditions)
+    return stmt, exprs
+
+
+def count(ws: Workspace, name: str, query: ListQuery = ListQuery()) -> int:
+    source = _source(name)
+    stmt, _ = _filtered(source, query)
+    with ws.unit() as s:
+        return s.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+
+
+def fetch(
+    ws: Workspace, name: str, query: ListQuery = ListQuery(), offset: int = 0, limit: int = 200
+) -> ListPage:
+    """One page of rows, sorted in SQL (empty values last, then by id for a stable order)."""
+    source = _source(name)
+    stmt, exprs = _filtered(source, query)
+    view_ = source.view
+    sort_key = query.sort if query.sort in exprs else view_.default_sort
+    descending = query.descending if query.sort in exprs else view_.default_descending
+    key = exprs[sort_key]
+    empty_last = case((key.is_(None), 1), (key == literal(""), 1), else_=0)
+    ordered = key.desc() if descending else key.asc()
+    if view_.columns and dict((c.key, c.kind) for c in view_.columns).get(sort_key) == "text":
+        ordered = (
+            func.maillage_fold(key).desc() if descending else func.maillage_fold(key).asc()
+        )
+    id_col = list(stmt.selected_columns)[0]
+    stmt = stmt.order_by(empty_last, ordered, id_col).offset(offset).limit(limit)
+    keys = [c.key for c in view_.columns]
+    with ws.unit() as s:
+        result = s.execute(stmt).mappings().all()
+    rows = []
+    for r in result:
+        cells = []
+        for k in keys:
+            value = r[k]
+            formatter = source.formatters.get(k)
+            cells.append(formatter(value) if formatter else ("" if value is None else str(value)))
+        muted = bool(r[source.muted]) if source.muted else False
+        if name == "reunions" and r["status"] == "annulee":
+            muted = True
+        rows.append(ListRow(id=r["id"], cells=tuple(cells), muted=muted))
+    return ListPage(offset=offset, rows=tuple(rows))
