@@ -98,3 +98,21 @@ def load_logo(path: Path) -> bytes:
     if not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8")):
         raise ValidationError("Le logo doit être une image PNG ou JPEG.", field="logo")
     return data
+
+
+def set_site_name(ws: Workspace, site_name: str) -> ChangeSet:
+    """Name this antenna (``maillage init --site-name``), keeping the rest of the identity."""
+    site_name = site_name.strip()
+    if not site_name:
+        raise ValidationError("Le nom de l'antenne ne peut pas être vide.", field="site_name")
+    current = get_identity(ws)
+    data = asdict(replace(current, site_name=site_name))
+    logo = data.pop("logo_png")
+    data["logo_hex"] = logo.hex() if logo else None
+    with ws.unit(write=True) as s:
+        row = s.get(Setting, IDENTITY_KEY)
+        if row is None:
+            s.add(Setting(key=IDENTITY_KEY, value=data))
+        else:
+            row.value = data
+    return ChangeSet(updated=(("settings", IDENTITY_KEY),))

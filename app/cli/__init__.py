@@ -1,0 +1,51 @@
+"""The command line (``maillage COMMAND``): no Qt, no display; errors in French on stderr.
+
+Each command module exposes ``register(subparsers)`` which adds its parser and sets
+``handler`` (a function ``(args) -> int``). Machine-readable output is JSON with ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli.french import install as _install_french
+from app.errors import MaillageError
+
+COMMANDS = ("init", "demo", "dump", "check", "backup", "restore")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _install_french()
+    from app.cli import commands
+
+    parser = argparse.ArgumentParser(
+        prog="maillage",
+        description="Maillage en ligne de commande (sans affichage).",
+    )
+    parser.add_argument(
+        "--db", type=Path, help="base de données (par défaut : MAILLAGE_DB ou le dossier de l'utilisateur)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
+    commands.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except MaillageError as exc:
+        print(f"Erreur : {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. ``maillage dump --json | head``
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""argparse speaking French: its messages go through ``gettext``; we translate them here."""
+
+from __future__ import annotations
+
+import argparse
+
+_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "optional arguments": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix invalide : %(value)r (choix possibles : %(choices)s)",
+    "expected one argument": "une valeur est attendue",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "ignored explicit argument %r": "argument explicite ignoré : %r",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "option ambiguë : %(option)s peut désigner %(matches)s",
+}
+
+
+def _gettext(message: str) -> str:
+    return _FR.get(message, message)
+
+
+def install() -> None:
+    """Make argparse's own messages French (idempotent)."""
+    argparse._ = _gettext  # type: ignore[attr-defined]
+    # ngettext is used for a few plural messages; keep the singular/plural choice.
+    argparse.ngettext = lambda s, p, n: _gettext(s if n == 1 else p)  # type: ignore[attr-defined]
