@@ -560,10 +560,23 @@ def fetch(
             func.maillage_fold(key).desc() if descending else func.maillage_fold(key).asc()
         )
     id_col = list(stmt.selected_columns)[0]
-    stmt = stmt.order_by(empty_last, ordered, id_col).offset(offset).limit(limit)
+    # Two phases: sort and page on the id alone (cheap), then compute the displayed
+    # columns (some are correlated subqueries) for the rows of this page only.
+    ids_stmt = (
+        stmt.with_only_columns(id_col, maintain_column_froms=True)
+        .order_by(empty_last, ordered, id_col)
+        .offset(offset)
+        .limit(limit)
+    )
     keys = [c.key for c in view_.columns]
     with ws.unit() as s:
-        result = s.execute(stmt).mappings().all()
+        ids = list(s.execute(ids_stmt).scalars())
+        found = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            for r in s.execute(stmt.where(id_col.in_(chunk))).mappings():
+                found[r["id"]] = r
+    result = [found[i] for i in ids if i in found]
     rows = []
     for r in result:
         cells = []
