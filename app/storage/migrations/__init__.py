@@ -116,5 +116,8 @@ def generate_initial() -> str:
         out.append(str(CreateTable(table).compile(dialect=engine.dialect)).strip() + ";")
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             out.append(str(CreateIndex(index).compile(dialect=engine.dialect)).strip() + ";")
+    from app.storage.extra_schema import EXTRA_DDL
+
+    out.extend(statement.strip() for statement in EXTRA_DDL)
     return "\n\n".join(out) + "\n"
 
