@@ -1,0 +1,1 @@
+"""Exports of the bilans (XLSX workbook, funder-ready PDF)."""
