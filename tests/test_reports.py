@@ -162,3 +162,23 @@ def test_xlsx_has_one_sheet_per_table_with_the_expected_values(known, tmp_path):
     rows = list(sheet.iter_rows(min_row=6, values_only=True))
     assert len(rows) == 8  # every attendance row of the action in the period
     assert isinstance(rows[0][0], dt.datetime) and rows[0][3] in {"Lefèvre", "Madi", "Attoumani"}
+
+
+def test_cli_report_writes_the_workbook(known, tmp_path, capsys):
+    import json
+
+    from app.cli import main as cli
+
+    ws, _, _ = known
+    db = tmp_path / "base.sqlite"
+    ws.backup_to(db)
+    out = tmp_path / "bilan ESS.xlsx"
+    code = cli(["report", "--db", str(db), "--action", "ESS", "--from", "01/01/2026", "--to", "2026-06-30",
+                "-o", str(out), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0 and out.exists()
+    assert summary["distinct_participants"] == 3 and summary["meetings_held"] == 2
+    assert cli(["report", "--db", str(db), "--action", "XYZ", "-o", str(out)]) == 1
+    assert "Aucune action" in capsys.readouterr().err
+    assert cli(["report", "--db", str(db), "--action", "ESS", "-o", str(tmp_path / "x.doc")]) == 1
+    assert ".xlsx ou .pdf" in capsys.readouterr().err
