@@ -26,8 +26,8 @@ T = dt.time
 
 
 @pytest.fixture
-def known():
-    ws = open_workspace(None)
+def known(tmp_path):
+    ws = open_workspace(tmp_path / "connu.sqlite")
     with ws.unit(write=True) as s:
         action = Action(code="ESS", title="Coordination et animation d'un événementiel ESS",
                         funder="FSE+ – GIP Réussir en Sambre Avesnois", fse_rate=0.47)
