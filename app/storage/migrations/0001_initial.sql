@@ -360,6 +360,7 @@ CREATE TABLE template_articles (
 	position INTEGER NOT NULL, 
 	title VARCHAR(300) NOT NULL, 
 	body TEXT NOT NULL, 
+	condition VARCHAR(20) NOT NULL, 
 	id VARCHAR(36) NOT NULL, 
 	sync_vv TEXT NOT NULL, 
 	sync_hlc INTEGER NOT NULL, 

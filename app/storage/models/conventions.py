@@ -22,6 +22,10 @@ class ConventionTemplate(Synced, Base):
 
 
 class TemplateArticle(Synced, Base):
+    """One article of a template. ``condition`` says when it is printed: ``""`` always,
+    ``"fse"`` only when the FSE rate is above zero, ``"montant"`` only when there is an
+    amount, ``"echeancier"`` only when there are installments."""
+
     __tablename__ = "template_articles"
 
     template_id: Mapped[str] = mapped_column(
@@ -30,6 +34,7 @@ class TemplateArticle(Synced, Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    condition: Mapped[str] = mapped_column(String(20), nullable=False, default="")
 
 
 class Convention(Synced, Base):
