@@ -1,0 +1,1 @@
+"""PDF documents (ReportLab): shared page furniture in :mod:`app.documents.common`."""
