@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as siret_mod
 
+from app.domain import validation
 from app.errors import ValidationError
 from app.services.workspace import ChangeSet, Workspace
 from app.storage.models import Setting
@@ -34,19 +34,7 @@ class Identity:
 
 def normalise_siret(value: str) -> str:
     """Validate a SIRET (spaces tolerated) and return its 14 digits, or raise in French."""
-    compact = siret_mod.compact(value or "")
-    if not compact:
-        return ""
-    try:
-        return siret_mod.validate(compact)
-    except StdnumError as exc:
-        if not compact.isdigit():
-            reason = "il ne doit contenir que des chiffres"
-        elif len(compact) != 14:
-            reason = f"il doit compter 14 chiffres (ici {len(compact)})"
-        else:
-            reason = "la clé de contrôle est fausse (vérifiez chaque chiffre)"
-        raise ValidationError(f"SIRET invalide : {reason}.", field="siret") from exc
+    return validation.normalise_siret(value)
 
 
 def format_siret(value: str) -> str:
