@@ -172,6 +172,9 @@ def install_session_hooks(session_class: type[Session] | Any) -> None:
         event.listen(session_class, "before_flush", _before_flush)
         event.listen(session_class, "after_flush", _after_flush)
         event.listen(session_class, "after_soft_rollback", _after_soft_rollback)
+    from app.storage.audit import install_audit_hooks
+
+    install_audit_hooks(session_class)
 
 
 def _guard_cursor(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
