@@ -311,7 +311,8 @@ def check_bundle(bundle: Path, version: str) -> Path:
 
 def numeric_version(version: str) -> str:
     """``0.1.0rc1`` → ``0.1.0.0``: Windows version resources take four numbers."""
-    numbers = [int(n) for n in re.findall(r"\d+", version.split("+")[0])][:4]
+    release = re.match(r"\d+(?:\.\d+)*", version)
+    numbers = [int(n) for n in release.group(0).split(".")][:4] if release else []
     numbers += [0] * (4 - len(numbers))
     return ".".join(str(n) for n in numbers)
 
