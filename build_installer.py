@@ -51,11 +51,12 @@ EXCLUDED_QT = (
     "QtUiTools", "QtTest", "QtSql", "QtOpenGL", "QtOpenGLWidgets", "QtLabsStyleKit",
     "QtAxContainer", "QtConcurrent",
 )
-# Development tools installed in the same environment, never needed at run time.
-EXCLUDED_PYTHON = (
+# Development tools installed in the same environment, never needed at run time (one that
+# becomes a run-time dependency in pyproject.toml is kept: see ``excluded_python``).
+DEV_ONLY_PYTHON = (
     "tkinter", "_tkinter", "pytest", "_pytest", "pytestqt", "hypothesis", "importlinter",
-    "grimp", "alembic", "pdfplumber", "pdfminer", "pypdfium2", "pypdf", "IPython", "PyInstaller",
-    "setuptools", "pip", "bench", "tests",
+    "grimp", "alembic", "pdfplumber", "pdfminer", "pypdfium2", "pypdf", "icalendar", "IPython",
+    "PyInstaller", "setuptools", "pip", "bench", "tests",
 )
 # Languages whose Babel locale data and Qt translations are bundled (the rest is 35 MB).
 KEPT_LANGUAGES = ("fr", "en")
@@ -88,6 +89,18 @@ def say(message: str) -> None:
 def project_version() -> str:
     with open(ROOT / "pyproject.toml", "rb") as fh:
         return tomllib.load(fh)["project"]["version"]
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]", "", name).lower()
+
+
+def excluded_python(root: Path = ROOT) -> list[str]:
+    """:data:`DEV_ONLY_PYTHON` minus the packages ``pyproject.toml`` lists as dependencies."""
+    with open(root / "pyproject.toml", "rb") as fh:
+        deps = tomllib.load(fh)["project"].get("dependencies", [])
+    runtime = {_normalise(re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0]) for dep in deps}
+    return [name for name in DEV_ONLY_PYTHON if _normalise(name) not in runtime]
 
 
 def source_modules(root: Path = ROOT) -> list[str]:
@@ -228,7 +241,7 @@ def write_spec(workpath: Path) -> Path:
     workpath.mkdir(parents=True, exist_ok=True)
     entry = workpath / "maillage_entry.py"
     entry.write_text(ENTRY_SCRIPT, encoding="utf-8")
-    excludes = [f"PySide6.{name}" for name in EXCLUDED_QT] + list(EXCLUDED_PYTHON)
+    excludes = [f"PySide6.{name}" for name in EXCLUDED_QT] + excluded_python()
     spec = SPEC_TEMPLATE.format(
         entry=str(entry),
         root=str(ROOT),

@@ -153,3 +153,14 @@ def test_spec_collects_every_module_and_data_file(tmp_path: Path) -> None:
     spec = build_installer.write_spec(tmp_path).read_text(encoding="utf-8")
     compile(spec, "maillage.spec", "exec")  # valid Python
     assert "PySide6.QtWebEngineCore" in spec and "pytest" in spec
+
+
+def test_no_run_time_dependency_is_left_out() -> None:
+    import tomllib
+
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        deps = tomllib.load(fh)["project"]["dependencies"]
+    excluded = {build_installer._normalise(name) for name in build_installer.excluded_python()}
+    for dep in deps:
+        name = re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0]
+        assert build_installer._normalise(name) not in excluded, name
