@@ -95,6 +95,7 @@ class _Source:
     where: Callable[[ListQuery], list[ColumnElement[bool]]] = field(default=lambda q: [])
     muted: str | None = None
     formatters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    fts: str | None = None  # searched through this full-text index (app.services.search)
 
 
 def _like_terms(search: str) -> list[str]:
@@ -376,6 +377,7 @@ SOURCES: dict[str, _Source] = {
         _org_where,
         muted="archived",
         formatters={"siret": fmt.siret, "contacts": lambda v: fmt.number(v or 0)},
+        fts="organisations",
     ),
     "contacts": _Source(
         ListView(
@@ -401,6 +403,7 @@ SOURCES: dict[str, _Source] = {
             "category": lambda v: labels.label(labels.PERSON_CATEGORIES, v),
             "phone": fmt.phone,
         },
+        fts="people",
     ),
     "reunions": _Source(
         ListView(
@@ -529,8 +532,15 @@ def _filtered(source: _Source, query: ListQuery) -> tuple[Select[Any], dict[str,
     exprs = source.exprs()
     stmt = source.base(exprs)
     conditions = list(source.where(query))
-    for term in _like_terms(query.search):
-        conditions.append(or_(*[_folded(exprs[k]).like(term) for k in source.search_on]))
+    if source.fts is not None:
+        from app.services.search import id_filter
+
+        matching = id_filter(source.fts, query.search)
+        if matching is not None:
+            conditions.append(matching)
+    else:
+        for term in _like_terms(query.search):
+            conditions.append(or_(*[_folded(exprs[k]).like(term) for k in source.search_on]))
     if conditions:
         stmt = stmt.where(*conditions)
     return stmt, exprs

@@ -630,3 +630,75 @@ CREATE INDEX ix_attendance_change_seq ON attendance (change_seq);
 CREATE INDEX ix_attendance_person_id ON attendance (person_id);
 
 CREATE INDEX ix_attendance_session_id ON attendance (session_id);
+
+CREATE TABLE search_organisations_docs (
+	docid INTEGER PRIMARY KEY,
+	ref_id VARCHAR(36) NOT NULL UNIQUE,
+	title TEXT NOT NULL DEFAULT '',
+	extra TEXT NOT NULL DEFAULT ''
+);
+
+CREATE VIRTUAL TABLE search_organisations USING fts5(title, extra, content='search_organisations_docs', content_rowid='docid', prefix='2 3', tokenize='unicode61');
+
+CREATE TRIGGER search_organisations_docs_ai AFTER INSERT ON search_organisations_docs BEGIN
+INSERT INTO search_organisations (rowid, title, extra) VALUES (new.docid, new.title, new.extra)
+; END;
+
+CREATE TRIGGER search_organisations_docs_ad AFTER DELETE ON search_organisations_docs BEGIN
+INSERT INTO search_organisations (search_organisations, rowid, title, extra) VALUES ('delete', old.docid, old.title, old.extra)
+; END;
+
+CREATE TRIGGER search_organisations_docs_au AFTER UPDATE ON search_organisations_docs BEGIN
+INSERT INTO search_organisations (search_organisations, rowid, title, extra) VALUES ('delete', old.docid, old.title, old.extra)
+; INSERT INTO search_organisations (rowid, title, extra) VALUES (new.docid, new.title, new.extra)
+; END;
+
+CREATE TRIGGER search_organisations_ai AFTER INSERT ON organisations BEGIN
+DELETE FROM search_organisations_docs WHERE ref_id = new.id
+; INSERT INTO search_organisations_docs (ref_id, title, extra) VALUES (new.id, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.name, '') || ' ' || coalesce(new.acronym, '')) END, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.city, '') || ' ' || coalesce(new.postcode, '') || ' ' || coalesce(new.siret, '') || ' ' || coalesce(new.email, '')) || ' ' || ltrim(coalesce(new.phone, ''), '+') || ' ' || CASE WHEN new.phone GLOB '+33*' THEN '0' || substr(new.phone, 4) WHEN substr(new.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.phone, 5) ELSE '' END END)
+; END;
+
+CREATE TRIGGER search_organisations_au AFTER UPDATE OF name, acronym, city, postcode, siret, email, phone, erased ON organisations BEGIN
+DELETE FROM search_organisations_docs WHERE ref_id = new.id
+; INSERT INTO search_organisations_docs (ref_id, title, extra) VALUES (new.id, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.name, '') || ' ' || coalesce(new.acronym, '')) END, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.city, '') || ' ' || coalesce(new.postcode, '') || ' ' || coalesce(new.siret, '') || ' ' || coalesce(new.email, '')) || ' ' || ltrim(coalesce(new.phone, ''), '+') || ' ' || CASE WHEN new.phone GLOB '+33*' THEN '0' || substr(new.phone, 4) WHEN substr(new.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.phone, 5) ELSE '' END END)
+; END;
+
+CREATE TRIGGER search_organisations_ad AFTER DELETE ON organisations BEGIN
+DELETE FROM search_organisations_docs WHERE ref_id = old.id
+; END;
+
+CREATE TABLE search_people_docs (
+	docid INTEGER PRIMARY KEY,
+	ref_id VARCHAR(36) NOT NULL UNIQUE,
+	title TEXT NOT NULL DEFAULT '',
+	extra TEXT NOT NULL DEFAULT ''
+);
+
+CREATE VIRTUAL TABLE search_people USING fts5(title, extra, content='search_people_docs', content_rowid='docid', prefix='2 3', tokenize='unicode61');
+
+CREATE TRIGGER search_people_docs_ai AFTER INSERT ON search_people_docs BEGIN
+INSERT INTO search_people (rowid, title, extra) VALUES (new.docid, new.title, new.extra)
+; END;
+
+CREATE TRIGGER search_people_docs_ad AFTER DELETE ON search_people_docs BEGIN
+INSERT INTO search_people (search_people, rowid, title, extra) VALUES ('delete', old.docid, old.title, old.extra)
+; END;
+
+CREATE TRIGGER search_people_docs_au AFTER UPDATE ON search_people_docs BEGIN
+INSERT INTO search_people (search_people, rowid, title, extra) VALUES ('delete', old.docid, old.title, old.extra)
+; INSERT INTO search_people (rowid, title, extra) VALUES (new.docid, new.title, new.extra)
+; END;
+
+CREATE TRIGGER search_people_ai AFTER INSERT ON people BEGIN
+DELETE FROM search_people_docs WHERE ref_id = new.id
+; INSERT INTO search_people_docs (ref_id, title, extra) VALUES (new.id, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.last_name, '') || ' ' || coalesce(new.first_name, '')) END, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.email, '')) || ' ' || ltrim(coalesce(new.phone, ''), '+') || ' ' || CASE WHEN new.phone GLOB '+33*' THEN '0' || substr(new.phone, 4) WHEN substr(new.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.phone, 5) ELSE '' END || ' ' || ltrim(coalesce(new.mobile, ''), '+') || ' ' || CASE WHEN new.mobile GLOB '+33*' THEN '0' || substr(new.mobile, 4) WHEN substr(new.mobile, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.mobile, 5) ELSE '' END END)
+; END;
+
+CREATE TRIGGER search_people_au AFTER UPDATE OF last_name, first_name, email, phone, mobile, erased ON people BEGIN
+DELETE FROM search_people_docs WHERE ref_id = new.id
+; INSERT INTO search_people_docs (ref_id, title, extra) VALUES (new.id, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.last_name, '') || ' ' || coalesce(new.first_name, '')) END, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.email, '')) || ' ' || ltrim(coalesce(new.phone, ''), '+') || ' ' || CASE WHEN new.phone GLOB '+33*' THEN '0' || substr(new.phone, 4) WHEN substr(new.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.phone, 5) ELSE '' END || ' ' || ltrim(coalesce(new.mobile, ''), '+') || ' ' || CASE WHEN new.mobile GLOB '+33*' THEN '0' || substr(new.mobile, 4) WHEN substr(new.mobile, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.mobile, 5) ELSE '' END END)
+; END;
+
+CREATE TRIGGER search_people_ad AFTER DELETE ON people BEGIN
+DELETE FROM search_people_docs WHERE ref_id = old.id
+; END;
