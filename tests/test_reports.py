@@ -182,3 +182,22 @@ def test_cli_report_writes_the_workbook(known, tmp_path, capsys):
     assert "Aucune action" in capsys.readouterr().err
     assert cli(["report", "--db", str(db), "--action", "ESS", "-o", str(tmp_path / "x.doc")]) == 1
     assert ".xlsx ou .pdf" in capsys.readouterr().err
+
+
+def test_pdf_bilan_reads_back_with_figures_and_eu_mention(known, tmp_path):
+    import pdfplumber
+
+    from app.reporting.pdf import write_pdf
+
+    ws, action_id, _ = known
+    r = build_report(ws, action_id, Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)))
+    path = write_pdf(ws, r, tmp_path / "bilan.pdf", today=dt.date(2026, 11, 23))
+    with pdfplumber.open(path) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        pages = len(pdf.pages)
+    assert "Coordination et animation d'un événementiel ESS" in text
+    assert "Cofinancé par l'Union européenne" in text or "Fonds social européen" in text
+    assert "Participants distincts 3" in text
+    assert "Nombre de COPIL" in text and "50 %" in text
+    assert "COPIL n° 1" in text and f"Page 1 / {pages}" in text
+    assert "lundi 23 novembre 2026" in text

@@ -91,3 +91,11 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """« 1 réunion », « 12 réunions », « 1 234 contacts »."""
     word = singular if count <= 1 else (plural_form or singular + "s")
     return f"{number(count)}{NBSP}{word}"
+
+
+def typography(text: str) -> str:
+    """French spacing: a non-breaking space before « : ; ! ? » and inside « guillemets »."""
+    import re
+
+    text = re.sub(r" ([:;!?»])", NBSP + r"\1", text)
+    return re.sub(r"« ", "«" + NBSP, text)
