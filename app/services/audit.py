@@ -85,6 +85,19 @@ FIELD_LABELS: dict[str, str] = {
     "signed_at": "heure de signature", "arrival": "arrivée", "departure": "départ",
     "function": "fonction", "value": "valeur", "minutes": "compte rendu",
     "retention_end": "fin de conservation", "start_date": "date de début", "end_date": "date de fin",
+    "mode": "mode", "person_id": "personne", "session_id": "créneau", "meeting_id": "réunion",
+    "organisation_id": "structure", "action_id": "action", "role": "rôle",
+    "invitation_status": "invitation", "is_primary": "fonction principale",
+    "blob_sha256": "contenu", "filename": "nom du fichier", "label": "libellé", "kind": "nature",
+    "countersign_sha256": "contre-signature", "sealed_at": "scellé le", "sealed_by": "scellé par",
+    "objectives": "objectifs", "decisions": "décisions", "owner_id": "responsable",
+    "owner_label": "responsable", "text": "texte", "due_date": "échéance", "done": "fait",
+    "number": "numéro", "series": "série", "place_name": "lieu", "place_address": "adresse du lieu",
+    "website": "site web", "territory": "territoire", "tags": "étiquettes", "headcount": "effectif",
+    "legal_rep_name": "représentant légal", "legal_rep_title": "qualité du représentant",
+    "legal_form": "forme juridique", "funder": "financeur", "fse_rate": "taux FSE",
+    "description": "description", "code": "code", "amount_cents": "montant", "position": "rang",
+    "family": "famille", "organiser_id": "organisateur", "capacity": "capacité",
 }
 
 

@@ -70,7 +70,6 @@ REASON_LABELS: dict[str, str] = {
     "avant-import": "Avant un import",
     "avant-synchro": "Avant une synchronisation",
     "avant-restauration": "Avant une restauration",
-    "avant-anonymisation": "Avant une anonymisation",
     "endommagee": "Copie d'une base endommagée",
 }
 _PROTECTED = ("avant-migration", "avant-restauration")
