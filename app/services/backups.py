@@ -40,7 +40,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.formatting import number
+from app.domain.formatting import number, plural
 from app.domain.text import fold
 from app.errors import DatabaseError, ValidationError
 from app.paths import backup_dir_for
@@ -104,11 +104,12 @@ class BackupInfo:
 
     @property
     def counts_label(self) -> str:
-        """« 48 structures, 312 contacts, 25 réunions… »."""
+        """« 48 structures, 312 contacts, 25 réunions… » (tables with no record left out)."""
         if not self.readable:
             return "illisible"
-        labels = dict(COUNTED_TABLES)
-        return ", ".join(f"{number(n)} {labels.get(t, t)}" for t, n in self.counts)
+        nouns = dict(COUNTED_TABLES)
+        parts = [plural(n, nouns.get(t, t)) for t, n in self.counts if n]
+        return ", ".join(parts) if parts else "base vide"
 
 
 @dataclass(frozen=True)

@@ -31,14 +31,14 @@ _NAME_RE = re.compile(
     r"^(?P<stem>.+)-(?P<date>\d{8})-(?P<time>\d{6})(?:-(?P<seq>\d+))?-(?P<reason>[a-z0-9-]+)\.sqlite$"
 )
 
-# Tables whose live records are counted to describe a backup (table → French label).
+# Tables whose live records are counted to describe a backup (table → French noun, singular).
 COUNTED_TABLES: tuple[tuple[str, str], ...] = (
-    ("organisations", "structures"),
-    ("people", "contacts"),
-    ("meetings", "réunions"),
-    ("attendance", "émargements"),
-    ("conventions", "conventions"),
-    ("actions", "actions"),
+    ("organisations", "structure"),
+    ("people", "contact"),
+    ("meetings", "réunion"),
+    ("attendance", "émargement"),
+    ("conventions", "convention"),
+    ("actions", "action"),
 )
 
 
@@ -58,6 +58,13 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _open_ro(path: Path) -> sqlite3.Connection:
+    """A read-only connection whose text never fails to decode (damaged files report bytes)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+    return conn
 
 
 def backup_file(
@@ -166,9 +173,9 @@ def quick_check_file(path: Path, *, full: bool = False) -> tuple[str, ...]:
     """
     pragma = "integrity_check" if full else "quick_check"
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with closing(_open_ro(path)) as conn:
             return tuple(str(r[0]) for r in conn.execute(f"PRAGMA {pragma}"))
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         return (str(exc),)
 
 
@@ -185,11 +192,11 @@ def inspect_backup(path: Path) -> int:
     if not path.is_file():
         raise DatabaseError(f"Le fichier « {path} » n'existe pas.")
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with closing(_open_ro(path)) as conn:
             result = "; ".join(str(r[0]) for r in conn.execute("PRAGMA integrity_check"))
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise DatabaseError(
             f"« {path.name} » n'est pas une base Maillage lisible ({exc})."
         ) from exc
@@ -212,7 +219,7 @@ def read_summary(path: Path) -> tuple[int, tuple[tuple[str, int], ...]]:
     Raises :class:`DatabaseError` when the file cannot be read.
     """
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with closing(_open_ro(path)) as conn:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             counts = []
@@ -220,7 +227,7 @@ def read_summary(path: Path) -> tuple[int, tuple[tuple[str, int], ...]]:
                 if table in tables:
                     n = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0]
                     counts.append((table, int(n)))
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise DatabaseError(f"« {Path(path).name} » n'est pas lisible ({exc}).") from exc
     return version, tuple(counts)
 
@@ -267,7 +274,7 @@ def restore_file(backup: Path, target: Path) -> Path | None:
                 safety = backup_file(
                     target, free_backup_path(folder, "avant-restauration", now, target.stem)
                 )
-            except sqlite3.DatabaseError:
+            except (sqlite3.DatabaseError, UnicodeDecodeError):
                 safety = copy_damaged(target, folder, now)
     except BaseException:
         tmp.unlink(missing_ok=True)
