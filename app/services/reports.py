@@ -171,8 +171,14 @@ def resolve_action(ws: Workspace, ref: str) -> str:
     raise NotFound(f"Plusieurs actions correspondent à « {ref} » : précisez son code.")
 
 
-def build_report(ws: Workspace, action_id: str | None, period: Period = Period()) -> Report:
-    """Every table of the bilan for one action (or all when ``action_id`` is None)."""
+def build_report(
+    ws: Workspace, action_id: str | None, period: Period = Period(), *, with_rows: bool = True
+) -> Report:
+    """Every table of the bilan for one action (or all when ``action_id`` is None).
+
+    ``with_rows=False`` leaves out the underlying attendance rows (``Report.attendance``),
+    which only the XLSX export needs.
+    """
     with ws.unit() as s:
         action = s.get(Action, action_id) if action_id else None
         if action_id and (action is None or action.deleted):
@@ -254,10 +260,16 @@ def build_report(ws: Workspace, action_id: str | None, period: Period = Period()
             if action else (None, "", "Toutes les actions", "", 0.0)
         )
 
+    org_cache: dict[tuple[str, str], str | None] = {}
+
     def org_of(meeting_id: str, person_id: str) -> str | None:
-        org = invited_org.get((meeting_id, person_id)) or primary_org.get(person_id)
+        key = (meeting_id, person_id)
+        if key in org_cache:
+            return org_cache[key]
+        org = invited_org.get(key) or primary_org.get(person_id)
         while org and orgs.get(org, (None, None, None))[2]:
             org = orgs[org][2]
+        org_cache[key] = org
         return org
 
     invited_org = {(p.meeting_id, p.person_id): p.organisation_id for p in participants if p.organisation_id}
@@ -277,9 +289,10 @@ def build_report(ws: Workspace, action_id: str | None, period: Period = Period()
     counted: set[tuple[str, str]] = set()  # (person, session): a merged duplicate counts once
     per_meeting: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     lines: list[AttendanceLine] = []
+    survivor = {pid: _survivor(pid, merged) for pid in people}
     for a in attendance:
         sess = session_by_id[a.session_id]
-        person = _survivor(a.person_id, merged)
+        person = survivor.get(a.person_id, a.person_id)
         bucket = per_meeting[sess.meeting_id]
         if a.status in PRESENT:
             present_people.add(person)
@@ -297,6 +310,8 @@ def build_report(ws: Workspace, action_id: str | None, period: Period = Period()
         else:
             h = 0.0
             bucket[a.status].add(person)
+        if not with_rows:
+            continue
         p = people.get(person)
         org = org_of(sess.meeting_id, a.person_id)
         lines.append(AttendanceLine(
@@ -318,7 +333,7 @@ def build_report(ws: Workspace, action_id: str | None, period: Period = Period()
     invited_by_meeting: dict[str, set[str]] = defaultdict(set)
     for p in participants:
         if p.invitation_status != "desinscrit":
-            invited_by_meeting[p.meeting_id].add(_survivor(p.person_id, merged))
+            invited_by_meeting[p.meeting_id].add(survivor.get(p.person_id, p.person_id))
     meeting_lines = []
     for m in meeting_ids:
         b = per_meeting.get(m, {})
