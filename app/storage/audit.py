@@ -92,7 +92,10 @@ def _record_id(obj: Any) -> str:
 
 def _user_keys(obj: Any) -> list[str]:
     state = inspect(obj)
-    return [a.key for a in state.mapper.column_attrs if a.key not in UNSTAMPED_COLUMNS]
+    return [
+        a.key for a in state.mapper.column_attrs
+        if a.key not in UNSTAMPED_COLUMNS and not any(c.primary_key for c in a.columns)
+    ]
 
 
 def _changed(obj: Any) -> list[str]:
