@@ -61,6 +61,7 @@ from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
 import segno
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape as _landscape
@@ -95,6 +96,7 @@ MARGIN = 12 * mm
 HEADER_GAP = 4 * mm
 FOOTER_HEIGHT = 22 * mm
 QR_SIZE = 19 * mm
+QR_MASK = 3
 
 Progress = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
@@ -122,6 +124,8 @@ def register_fonts() -> None:
         FONT_CONDENSED: "DejaVuSansCondensed.ttf",
         FONT_CONDENSED_BOLD: "DejaVuSansCondensed-Bold.ttf",
     }
+    # Binary (zlib only) content streams: smaller files and no ASCII85 pass over each page.
+    rl_config.useA85 = 0
     folder = files("resources") / "fonts"
     for name, filename in names.items():
         with as_file(folder / filename) as path:
@@ -271,8 +275,14 @@ class EuFundingBlock(Flowable):
 
 
 def draw_qr(c: rl_canvas.Canvas, payload: str, x: float, y: float, size: float) -> None:
-    """A QR code (error correction M, quiet zone included) filling a size × size square."""
-    qr = segno.make(payload, error="m", micro=False)
+    """A QR code (error correction M, quiet zone included) filling a size × size square.
+
+    Drawn in vector as raw rectangle operators in module units (one ``re`` per run of dark
+    modules): a sheet has one code per page, so this must stay cheap. The mask is fixed
+    (any mask is valid; searching the best one costs 4× the time for no reading benefit
+    on printed pages).
+    """
+    qr = segno.make(payload, error="m", micro=False, mask=QR_MASK)
     matrix = qr.matrix
     border = 4
     n = len(matrix) + 2 * border
@@ -281,26 +291,22 @@ def draw_qr(c: rl_canvas.Canvas, payload: str, x: float, y: float, size: float) 
     c.setFillColor(colors.white)
     c.rect(x, y, size, size, stroke=0, fill=1)
     c.setFillColor(colors.black)
-    path = c.beginPath()
-    overlap = module * 0.02  # hides hairline seams between neighbouring modules
+    # Module space: origin at the top-left module of the quiet zone, y growing downwards.
+    c.transform(module, 0, 0, -module, x + border * module, y + size - border * module)
+    ops: list[str] = []
     for r, row in enumerate(matrix):
-        top = y + size - (r + border) * module
-        col = 0
-        width = len(row)
+        col, width = 0, len(row)
         while col < width:
             if row[col]:
                 start = col
                 while col < width and row[col]:
                     col += 1
-                path.rect(
-                    x + (start + border) * module,
-                    top - module - overlap,
-                    (col - start) * module + overlap,
-                    module + 2 * overlap,
-                )
+                # A hair of overlap hides seams between neighbouring rows when rendered.
+                ops.append(f"{start} {r - 0.02:.2f} {col - start} 1.04 re")
             else:
                 col += 1
-    c.drawPath(path, stroke=0, fill=1)
+    ops.append("f")
+    c.addLiteral("\n".join(ops))
     c.restoreState()
 
 
@@ -330,6 +336,7 @@ class PageHeader:
     title: str = ""
     subtitle: str = ""
     eu_funded: bool = False
+    compact: bool = False  # title and subtitle beside the identity (saves height, landscape)
 
 
 def header_from_identity(
@@ -463,13 +470,22 @@ class _Furniture:
         self.title_lines: list[str] = []
         self.subtitle_lines: list[str] = []
         if header is not None:
-            self.title_lines = _wrap_lines(header.title, FONT_BOLD, 13, width, 2)
-            self.subtitle_lines = _wrap_lines(header.subtitle, FONT, 10, width, 3)
+            text_width = self.middle_width if header.compact else width
+            self.title_lines = _wrap_lines(header.title, FONT_BOLD, 13, text_width, 1 if header.compact else 2)
+            self.subtitle_lines = _wrap_lines(header.subtitle, FONT, 10, text_width, 2 if header.compact else 3)
+
+    @property
+    def middle_width(self) -> float:
+        """Room between the identity (left) and the EU emblem (right) in a compact header."""
+        return self.width * 0.5
 
     @property
     def header_height(self) -> float:
         if self.header is None:
             return 0.0
+        if self.header.compact:
+            text = 16 + 12.5 * len(self.subtitle_lines)
+            return max(self.IDENTITY_BAND, text) + 2 * mm
         return (
             self.IDENTITY_BAND
             + 2 * mm
@@ -487,7 +503,13 @@ class _Furniture:
     def draw(self, c: rl_canvas.Canvas, doc: "_Document") -> None:
         page_w, page_h = doc.pagesize
         if self.header is not None:
-            self._draw_header(c, MARGIN, page_h - MARGIN)
+            # The header is the same on every page: drawn once as a form XObject, reused.
+            name = f"MaillageHeader{id(self)}"
+            if not c.hasForm(name):
+                c.beginForm(name)
+                self._draw_header(c, MARGIN, page_h - MARGIN)
+                c.endForm()
+            c.doForm(name)
         if self.footer is not None:
             self._draw_footer(c, doc, MARGIN, MARGIN, page_w - MARGIN)
 
@@ -520,6 +542,25 @@ class _Furniture:
             text_w = pdfmetrics.stringWidth("l'Union européenne", FONT, size)
             total = 1.7 * flag_h + text_w
             draw_eu_mention(c, left + self.width - total, top - band + (band - flag_h) / 2, flag_h)
+        if h.compact:
+            mid = left + self.width * 0.25
+            y = top
+            c.setFillColor(INK)
+            c.setFont(FONT_BOLD, 13)
+            for line in self.title_lines:
+                y -= 13
+                c.drawString(mid, y, line)
+                y -= 3
+            c.setFont(FONT, 10)
+            for line in self.subtitle_lines:
+                y -= 10
+                c.drawString(mid, y, line)
+                y -= 2.5
+            rule_y = top - self.header_height + 0.5 * mm
+            c.setStrokeColor(RULE)
+            c.setLineWidth(0.6)
+            c.line(left, rule_y, left + self.width, rule_y)
+            return
         y = top - band - 2 * mm
         c.setFillColor(INK)
         c.setFont(FONT_BOLD, 13)
@@ -543,11 +584,26 @@ class _Furniture:
         assert f is not None
         page = c.getPageNumber()
         payload = f.qr(PageInfo(page, dict(doc.page_marks))) if callable(f.qr) else f.qr
-        x = left
         if payload:
             draw_qr(c, payload, left, bottom, QR_SIZE)
-            x = left + QR_SIZE + 3 * mm
+        x = left + QR_SIZE + 3 * mm if f.qr else left
         top = bottom + self.footer_height - 4 * mm
+        # Reference, date and mentions are the same on every page: one form XObject.
+        name = f"MaillageFooter{id(self)}"
+        if not c.hasForm(name):
+            c.beginForm(name)
+            self._draw_footer_text(c, x, top, right)
+            c.endForm()
+        c.doForm(name)
+        if isinstance(c, _NumberedCanvas):
+            c.page_total_at(right, top - 8, 8.5)
+        else:  # pragma: no cover - only with a foreign canvas maker
+            c.setFont(FONT, 8.5)
+            c.drawRightString(right, top - 8, f"Page {page}")
+
+    def _draw_footer_text(self, c: rl_canvas.Canvas, x: float, top: float, right: float) -> None:
+        f = self.footer
+        assert f is not None
         c.setStrokeColor(RULE)
         c.setLineWidth(0.4)
         c.line(x, top + 2 * mm, right, top + 2 * mm)
@@ -570,11 +626,6 @@ class _Furniture:
             for line in _wrap_lines(f.note, FONT, 6.5, right - x - 30 * mm, 2):
                 c.drawString(x, line_y, line)
                 line_y -= 8.5
-        if isinstance(c, _NumberedCanvas):
-            c.page_total_at(right, top - 8, 8.5)
-        else:  # pragma: no cover - only with a foreign canvas maker
-            c.setFont(FONT, 8.5)
-            c.drawRightString(right, top - 8, f"Page {page}")
 
 
 class _Document(BaseDocTemplate):
