@@ -40,6 +40,10 @@ test: sysdeps $(VENV)/.installer-installed
 bench: sysdeps $(VENV)/.test-installed
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
+# Crash trials at full strength: 50 SIGKILLs per operation, figures printed at the end.
+soak: sysdeps $(VENV)/.test-installed
+	QT_QPA_PLATFORM=offscreen MAILLAGE_CRASH_TRIALS=50 $(PY) -m pytest -q -s -p no:cacheprovider tests/test_crash_safety.py
+
 installer: sysdeps $(VENV)/.installer-installed
 	$(PY) build_installer.py
 

@@ -1,0 +1,69 @@
+"""A process that runs one long write on a database so that the crash trials can kill it.
+
+Usage: ``python tests/crash_worker.py OPERATION DATABASE``. It prints ``GO`` once the
+database is open (the parent starts its random delay from there), runs the operation, then
+prints ``DONE <seconds>``. Operations:
+
+- ``import``: what an import does — the precautionary backup (``backup_before``), then one
+  transaction of :data:`IMPORT_ROWS` stamped inserts (``bulk_insert``); stands for the CSV
+  import until ``app/io/partners_import.py`` exists;
+- ``edits``: one unit of work changing :data:`EDIT_ROWS` structures through the ORM
+  (stamping and audit hooks included);
+- ``backup``: a backup of the whole database by chunks (the slow path the GUI uses).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+IMPORT_ROWS = 5_000
+EDIT_ROWS = 1_500
+EDIT_CITY = "Ville modifiée"
+IMPORT_NAME = "Structure importée"
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def run(operation: str, db: Path) -> None:
+    from sqlalchemy import select
+
+    from app.services.backups import backup_before, make_backup
+    from app.services.workspace import open_workspace
+    from app.storage.models import Organisation
+    from app.storage.stamping import bulk_insert
+
+    ws = open_workspace(db, create=False)
+    _say("GO")
+    start = time.perf_counter()
+    if operation == "import":
+        backup_before(ws, "import")
+        with ws.unit(write=True) as s:
+            for chunk in range(0, IMPORT_ROWS, 1000):
+                bulk_insert(s, Organisation, [
+                    {"name": f"{IMPORT_NAME} {i}", "city": "Avallon", "postcode": "89200"}
+                    for i in range(chunk, chunk + 1000)
+                ])
+    elif operation == "edits":
+        with ws.unit(write=True) as s:
+            for org in s.execute(select(Organisation).order_by(Organisation.id).limit(EDIT_ROWS)).scalars():
+                org.city = EDIT_CITY
+                org.notes = org.notes[:10] + " (revu)"
+    elif operation == "backup":
+        make_backup(ws, "manuelle", progress=lambda done, total, message: None)
+    else:
+        raise SystemExit(f"opération inconnue : {operation}")
+    _say(f"DONE {time.perf_counter() - start:.3f}")
+    ws.close()
+
+
+if __name__ == "__main__":
+    run(sys.argv[1], Path(sys.argv[2]))
