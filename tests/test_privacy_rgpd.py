@@ -198,6 +198,21 @@ def test_anonymisation_removes_identity_and_signatures_but_keeps_the_counts(ws, 
     assert privacy.anonymise_person(ws, net.lea) == privacy.ChangeSet()  # idempotent
 
 
+def test_a_duplicate_merged_into_the_person_is_anonymised_with_it(ws, net, tmp_path):
+    with ws.unit(write=True) as s:
+        dup = Person(last_name="DURAND", first_name="Lea", email="l.durand@example.fr", category="public",
+                     is_beneficiary=True, merged_into=net.lea)
+        s.add(dup)
+    privacy.export_person_data(ws, net.lea, tmp_path / "a.pdf", tmp_path / "a.json")
+    data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert [m["courriel"] for m in data["fiches_fusionnees"]] == ["l.durand@example.fr"]
+    changes = privacy.anonymise_person(ws, net.lea)
+    assert ("people", dup.id) in changes.updated
+    with ws.unit() as s:
+        d = s.get(Person, dup.id)
+        assert d.erased and d.email == "" and d.last_name.startswith("Personne anonymisée")
+
+
 def test_the_neutral_label_is_the_same_on_every_machine(net):
     assert privacy.anonymous_label(net.lea) == privacy.anonymous_label(net.lea)
     assert privacy.anonymous_label(net.lea) != privacy.anonymous_label(net.marc)

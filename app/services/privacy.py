@@ -293,12 +293,19 @@ def _placeholder_blob(s: Session) -> str:
     return EMPTY_SHA256
 
 
-def _anonymise(s: Session, person_id: str, reason: str) -> ChangeSet:
+def _anonymise(s: Session, person_id: str, reason: str, seen: set[str] | None = None) -> ChangeSet:
     p = s.get(Person, person_id)
     if p is None:
         raise NotFound("Cette personne n'existe pas (ou plus).")
+    seen = seen if seen is not None else set()
+    seen.add(p.id)
+    # Duplicates merged into this person hold the same person's data: they go too.
+    merged: list[tuple[str, str]] = []
+    for loser in s.execute(select(Person.id).where(Person.merged_into == p.id)).scalars().all():
+        if loser not in seen:
+            merged.extend(_anonymise(s, loser, reason, seen).updated)
     if p.erased:
-        return ChangeSet()
+        return ChangeSet(updated=tuple(merged))
     set_audit_reason(s, reason, ANONYMISATION)
     updated: list[tuple[str, str]] = [("people", p.id)]
     label = anonymous_label(p.id)
@@ -345,11 +352,13 @@ def _anonymise(s: Session, person_id: str, reason: str) -> ChangeSet:
         blob = s.get(Blob, sha)
         if blob is not None and not still_used:
             s.delete(blob)
-    return ChangeSet(updated=tuple(updated))
+    return ChangeSet(updated=tuple(updated + merged))
 
 
 def anonymise_person(ws: Workspace, person_id: str, *, reason: str = ERASED_REASON) -> ChangeSet:
     """Erase what identifies the person, in one unit of work (see module doc). Idempotent.
+
+    Records merged into this person (``merged_into``) are anonymised with it.
 
     Cannot be undone, here or by a later sync file. During the retention period this also
     erases evidence (signatures): the GUI warns first using :func:`person_retention`.
@@ -515,6 +524,11 @@ def person_data(ws: Workspace, person_id: str) -> dict[str, Any]:
                 "supprime": att.deleted,
                 "contenu_base64": base64.b64encode(bytes(blob.data)).decode("ascii") if blob and blob.size else None,
             })
+        merged = [
+            {"id": m.id, "nom": m.last_name, "prenom": m.first_name, "courriel": m.email,
+             "telephone": m.phone, "portable": m.mobile, "notes": m.notes, "anonymise": m.erased}
+            for m in s.execute(select(Person).where(Person.merged_into == p.id)).scalars()
+        ]
         affiliation_ids = list(s.execute(select(Affiliation.id).where(Affiliation.person_id == p.id)).scalars())
         audit = [
             {"date": r.at.isoformat(sep=" "), "utilisateur": r.os_user, "site": r.site_id,
@@ -529,6 +543,7 @@ def person_data(ws: Workspace, person_id: str) -> dict[str, Any]:
         "genere_le": dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
         "personne": person,
         "consentement": consent,
+        "fiches_fusionnees": merged,
         "fonctions": affiliations,
         "reunions": participations,
         "reunions_organisees": organised,
@@ -597,6 +612,11 @@ def _pdf_story(data: dict[str, Any]) -> list:
             f"Consentement recueilli le {d(c['date'])}" + (f" ({c['origine']})." if c["origine"] else ".")
             if c["date"] else "Aucun consentement enregistré : la personne n'est pas destinataire "
             "des envois par courriel ni des exports de contacts.", "body"),
+        *([para("Fiches en double fusionnées avec celle-ci", st["heading"]),
+           table(("Nom", "Prénom", "Courriel", "Téléphone"), [
+               (m["nom"], m["prenom"], m["courriel"], fmt.phone(m["telephone"] or m["portable"]))
+               for m in data["fiches_fusionnees"]], (0.3, 0.25, 0.3, 0.15))]
+          if data["fiches_fusionnees"] else []),
         para("Fonctions dans les structures", st["heading"]),
         table(("Structure", "Fonction", "Début", "Fin"), [
             (a["structure"], a["fonction"], d(a["debut"]), d(a["fin"])) for a in data["fonctions"]

@@ -78,8 +78,8 @@ def audit_reason(session: Session, reason: str, operation: str | None = None) ->
     set_audit_reason(session, reason, operation)
     try:
         yield
-    finally:
         session.flush()
+    finally:
         session.info.pop(_REASON, None)
         session.info.pop(_OPERATION, None)
 
