@@ -19,11 +19,13 @@ from app.services.conventions import (
 )
 from app.services.settings import Identity, set_identity
 from app.services.workspace import open_workspace
+from app.storage.stamping import applying_remote_rows
 from app.storage.models import (
     Action,
     Attachment,
     Attendance,
     Blob,
+    Convention,
     ConventionEvent,
     Meeting,
     MeetingSession,
@@ -33,6 +35,10 @@ from app.storage.models import (
 
 D = dt.date
 PDF_SCAN = b"%PDF-1.4\n% copie signee numerisee\n%%EOF\n"
+
+
+def plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def _workspace(site_name: str):
@@ -99,7 +105,7 @@ def sign(ws, convention_id, sent=D(2025, 12, 10), signed=D(2025, 12, 20), scan=N
 def test_create_keeps_parties_installments_and_defaults(ws, world):
     saved = cs.create_convention(ws, draft(world), today=D(2025, 12, 1))
     cv = cs.get_convention(ws, saved.id)
-    assert cv.status == "brouillon" and cv.number == "2025-MAUBEUGE-001"
+    assert cv.status == "brouillon" and cv.number == "2025-MAU-001"
     assert [p.role for p in cv.parties] == ["porteur", "partenaire"]
     assert cv.porteur.name == "GIP Réussir en Sambre Avesnois"
     assert cv.porteur.address == "20 avenue Alphonse de Lamartine, 59600 Maubeuge"
@@ -144,7 +150,7 @@ def test_a_number_given_twice_is_refused(ws, world):
 
 def test_find_by_number_or_id(ws, world):
     saved = cs.create_convention(ws, draft(world), today=D(2026, 2, 1))
-    assert cs.find_convention(ws, "2026-maubeuge-001") == saved.id
+    assert cs.find_convention(ws, "2026-mau-001") == saved.id
     assert cs.find_convention(ws, saved.id) == saved.id
     with pytest.raises(NotFound, match="« 2026-X-9 »"):
         cs.find_convention(ws, "2026-X-9")
@@ -169,7 +175,7 @@ def test_numbering_counts_per_site_and_year_and_never_reuses(ws, world):
 
 
 def test_two_sites_never_hand_out_the_same_number(world):
-    nord, sud = _workspace("Antenne de Maubeuge"), _workspace("Antenne de Fourmies")
+    nord, sud = _workspace("Antenne de Maubeuge"), _workspace("Antenne d'Avesnes-sur-Helpe")
     try:
         numbers = set()
         for site in (nord, sud):
@@ -181,12 +187,31 @@ def test_two_sites_never_hand_out_the_same_number(world):
                     site, draft(world, parties=(PartyInput(org.id),), action_id=None),
                     today=D(2026, 1, day))
                 numbers.add(saved.number)
-        assert numbers == {f"2026-{code}-00{n}" for code in ("MAUBEUGE", "FOURMIES")
-                           for n in (1, 2, 3)}
-        assert cs.get_numbering(sud).site_code == "FOURMIES"
+        assert numbers == {f"2026-{code}-00{n}" for code in ("MAU", "AVE") for n in (1, 2, 3)}
+        assert cs.get_numbering(sud).site_code == "AVE"
+        assert cs.get_numbering(sud).warning == ""
     finally:
         nord.close()
         sud.close()
+
+
+def test_a_site_code_already_used_by_another_antenna_is_flagged(ws, world):
+    cs.set_numbering(ws, "{année}-{site}-{n:03}", "MAU")
+    cs.create_convention(ws, draft(world), today=D(2026, 1, 5))
+    assert cs.get_numbering(ws).warning == ""
+    # A convention numbered with our code arrives from another antenna (sync import).
+    other_site = "01900000-0000-7000-8000-0000000000b2"
+    with ws.unit(write=True) as s, applying_remote_rows(s):
+        stamp = [1 << 40, other_site, 1]
+        s.add(Convention(number="2026-MAU-014", kind="partenariat", title="Reçue",
+                         sync_vv={other_site: 1}, sync_hlc=stamp[0], sync_site=other_site,
+                         sync_counter=1, sync_fields={"_": stamp}))
+        s.flush()
+    settings = cs.get_numbering(ws)
+    assert "« MAU » est aussi utilisé par une autre antenne (convention 2026-MAU-014)" in (
+        settings.warning)
+    # Numbers still never collide: the counter goes past what was received.
+    assert cs.preview_number(ws, today=D(2026, 2, 1)) == "2026-MAU-015"
 
 
 def test_a_pattern_without_site_or_with_an_unknown_field_is_refused(ws):
@@ -203,8 +228,8 @@ def test_a_pattern_without_site_or_with_an_unknown_field_is_refused(ws):
 
 
 def test_default_site_code_comes_from_the_antenna_name():
-    assert cs.default_site_code("Antenne de Puisaye", "x") == "PUISAYE"
-    assert cs.default_site_code("Siège", "x") == "SIEGE"
+    assert cs.default_site_code("Antenne de Puisaye", "x") == "PUI"
+    assert cs.default_site_code("Siège", "x") == "SIE"
     assert cs.default_site_code("", "0190a4b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b") == "S4A5B"
 
 
@@ -318,15 +343,16 @@ def test_an_avenant_changes_the_consolidated_amount_from_its_signature(ws, world
     sign(ws, parent)
     base = cs.avenant_draft(ws, parent)
     assert base.kind == "avenant" and base.parent_id == parent
-    assert base.title.startswith("Avenant n° 1 à la convention 2025-MAUBEUGE-001")
+    assert base.title.startswith("Avenant n° 1 à la convention 2025-MAU-001")
     av1 = cs.create_convention(ws, replace(base, amount_cents=1_250_000), today=D(2026, 3, 1))
     # Not signed yet: the parent keeps its values.
     assert cs.consolidated(ws, parent).amount_cents == 1_000_000
     sign(ws, av1.id, sent=D(2026, 3, 2), signed=D(2026, 3, 15))
     cons = cs.consolidated(ws, parent)
     assert (cons.amount_cents, cons.initial_amount_cents) == (1_250_000, 1_000_000)
-    assert cons.avenants[0].changes == ("Le montant total est porté de 10\u202f000,00\xa0€ "
-                                        "à 12\u202f500,00\xa0€.",)
+    assert [plain(c) for c in cons.avenants[0].changes] == [
+        "Le montant total est porté de 10 000,00 € à 12 500,00 € "
+        "(douze mille cinq cents euros)."]
     # A second avenant prolongs the convention; both apply in signature order.
     av2 = cs.create_convention(ws, replace(cs.avenant_draft(ws, parent), end_date=D(2027, 6, 30)))
     sign(ws, av2.id, sent=D(2026, 9, 1), signed=D(2026, 9, 10))
@@ -356,7 +382,7 @@ def test_list_filters_and_columns(ws, world):
                          today=D(2024, 8, 1))
     sign(ws, a, sent=D(2026, 1, 6), signed=D(2026, 1, 10))
     rows = cs.list_conventions(ws, today=D(2026, 1, 11))
-    assert [r.number for r in rows] == ["2026-MAUBEUGE-001", "2024-MAUBEUGE-001"]
+    assert [r.number for r in rows] == ["2026-MAU-001", "2024-MAU-001"]
     top = rows[0]
     assert top.partners == "Les Ateliers du Bocage"
     assert top.period == "01/01/2026 – 31/12/2026"

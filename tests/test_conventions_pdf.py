@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -85,13 +86,13 @@ def test_printed_convention_reads_as_an_agreement(ws, orgs, tmp_path):
     cid = make(ws, orgs, parties=(PartyInput(None, "porteur", "Benjamin Saint-Huile", "Président"),
                                   PartyInput(orgs["bocage"]), PartyInput(orgs["regie"])))
     out = tmp_path / "convention.pdf"
-    result = write_convention_pdf(ws, "2026-MAUBEUGE-001", out, today=D(2026, 1, 3))
+    result = write_convention_pdf(ws, "2026-MAU-001", out, today=D(2026, 1, 3))
     pages = pdf_pages(out)
     assert result.pages == len(pages) >= 3
     text = "\n".join(pages)
     # Title, number, parties with legal form, SIRET, address and representative.
     assert "CONVENTION D'OBJECTIFS ET DE FINANCEMENT" in text
-    assert "N° 2026-MAUBEUGE-001" in text
+    assert "N° 2026-MAU-001" in text
     assert text.index("Entre les soussignés") < text.index("Il a été convenu ce qui suit")
     party_zone = text[text.index("Entre les soussignés"):text.index("Il a été convenu")]
     for expected in ("GIP Réussir en Sambre Avesnois", "732 829 320 00074",
@@ -123,7 +124,7 @@ def test_printed_convention_reads_as_an_agreement(ws, orgs, tmp_path):
     # Page furniture: number, page x / y, initials box and FSE mention on every page.
     for n, page in enumerate(pages, start=1):
         assert f"Page {n} / {len(pages)}" in page
-        assert "2026-MAUBEUGE-001" in page
+        assert "2026-MAU-001" in page
         assert "Paraphes des parties" in page
         assert FSE_MENTION in page
         assert "Cofinancé par" in page
@@ -182,15 +183,15 @@ def test_avenant_prints_its_changes_and_the_parent(ws, orgs, tmp_path):
     cs.change_status(ws, parent, StatusChange("envoyee", D(2026, 1, 5)))
     cs.change_status(ws, parent, StatusChange("signee", D(2026, 1, 12)))
     base = cs.avenant_draft(ws, parent)
-    av = cs.create_convention(ws, ConventionInput(**{**base.__dict__,
-                                                     "amount_cents": 1_200_000,
-                                                     "object": "Ajout d'une journée."}))
+    av = cs.create_convention(ws, replace(base, amount_cents=1_200_000,
+                                          object="Ajout d'une journée."))
     out = tmp_path / "avenant.pdf"
     write_convention_pdf(ws, av.number, out)
     text = " ".join(" ".join(pdf_pages(out)).split())
     assert "AVENANT" in text
-    assert "Vu la convention n° 2026-MAUBEUGE-001 « Mois de l'ESS 2026 » signée le 12 janvier 2026" in text
-    assert "Le montant total est porté de 10 000,00 € à 12 000,00 €." in text
+    assert "Vu la convention n° 2026-MAU-001 « Mois de l'ESS 2026 » signée le 12 janvier 2026" in text
+    assert ("Le montant total est porté de 10 000,00 € à 12 000,00 € (douze mille euros)."
+            in text)
 
 
 def test_pages_render_to_png(ws, orgs, tmp_path):
@@ -213,12 +214,12 @@ def test_pages_render_to_png(ws, orgs, tmp_path):
 def test_cli_prints_and_lists(ws, orgs, db, tmp_path, capsys):
     make(ws, orgs)
     out = tmp_path / "cli.pdf"
-    assert main(["convention", "2026-MAUBEUGE-001", "-o", str(out), "--db", str(db)]) == 0
+    assert main(["convention", "2026-MAU-001", "-o", str(out), "--db", str(db)]) == 0
     assert out.exists() and "Convention enregistrée" in capsys.readouterr().out
     assert main(["--db", str(db), "conventions", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["number"], r["amount_cents"], r["status"]) for r in rows] == [
-        ("2026-MAUBEUGE-001", 1_000_000, "brouillon")]
+        ("2026-MAU-001", 1_000_000, "brouillon")]
     assert main(["convention", "2026-NULLE-PART", "-o", str(out), "--db", str(db)]) == 1
     assert "Aucune convention ne porte le numéro" in capsys.readouterr().err
     assert main(["conventions", "alerts", "--today", "2026-02-01", "--json", "--db",

@@ -26,7 +26,6 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from app.documents.common import (
     FONT,
     FONT_BOLD,
-    MARGIN,
     MUTED,
     RULE,
     SHADE,
@@ -218,7 +217,7 @@ def _signature_table(parties: tuple[PartyView, ...], st: dict[str, ParagraphStyl
             Paragraph(esc(_or_gap(p.representative_name)), st["cell_bold"]),
             Paragraph(esc(_or_gap(p.representative_title)), st["cell"]),
             Spacer(1, 4),
-            Paragraph("« Lu et approuvé »", st["tiny"]),
+            Paragraph("« Lu et approuvé »", st["small"]),
             Paragraph("Signature et cachet", st["tiny"]),
             Spacer(1, 24 * mm),
         ])
@@ -313,11 +312,11 @@ def draw_initials_box(canvas: Any, right: float, bottom: float, parties: int) ->
 
 
 class _InitialsOnEveryPage(Flowable):
-    """Invisible; once drawn, the page templates also draw the initials box on every page.
+    """Invisible; once drawn, every page keeps room for the initials box and draws it.
 
-    ReportLab's own idiom (see ``PageAccumulator.attachToPageTemplate``): it chains the
-    templates' ``onPageEnd``. Placed first in the story, it is drawn on page 1, before that
-    page ends.
+    It uses ReportLab's public frame geometry (``bottomPadding``, ``x1``, ``y1``, ``width``)
+    and chains the page templates' ``onPageEnd`` as ReportLab's own ``PageAccumulator``
+    does. Placed first in the story, it acts on page 1 before anything else is laid out.
     """
 
     def __init__(self, parties: int) -> None:
@@ -333,11 +332,15 @@ class _InitialsOnEveryPage(Flowable):
             return
         doc._initials_box = True
         parties = self.parties
+        reserve = INITIALS_BOX_HEIGHT + 3 * mm
 
         def draw_box(canv: Any, d: Any) -> None:
-            draw_initials_box(canv, d.pagesize[0] - MARGIN, MARGIN, parties)
+            frame = d.pageTemplate.frames[0]
+            draw_initials_box(canv, frame.x1 + frame.width, frame.y1, parties)
 
         for template in doc.pageTemplates:
+            for frame in template.frames:
+                frame.bottomPadding = max(frame.bottomPadding, reserve)
             template.onPageEnd = _chain(template.onPageEnd, draw_box)
 
 
@@ -350,11 +353,6 @@ def _chain(first: Callable[[Any, Any], None],
     return both
 
 
-def _no_qr(_page: Any) -> None:
-    """The footer keeps the height of a QR code (room for the initials box) but draws none."""
-    return None
-
-
 # --------------------------------------------------------------------------- writing
 
 
@@ -362,14 +360,13 @@ def write_pdf(doc: ConventionDocument, path: Path | str, *, invariant: bool = Fa
               progress: Progress | None = None, cancel: CancelCheck | None = None) -> BuildResult:
     cv = doc.convention
     fse = cv.fse_rate > 0
-    header = header_from_identity(
-        doc.identity, title=f"{cv.kind_label} n° {cv.number}", subtitle=cv.title, eu_funded=fse,
-    )
-    footer = PageFooter(reference=cv.number, generated_on=doc.printed_on, qr=_no_qr,
-                        fse_mention=fse)
+    title = (f"Avenant réf. {cv.number} à la convention n° {cv.parent_number}"
+             if cv.kind == "avenant" else f"{cv.kind_label} n° {cv.number}")
+    header = header_from_identity(doc.identity, title=title, subtitle=cv.title, eu_funded=fse)
+    footer = PageFooter(reference=cv.number, generated_on=doc.printed_on, fse_mention=fse)
     return build_pdf(
         path, build_story(doc), header=header, footer=footer,
-        title=f"{cv.kind_label} n° {cv.number} – {cv.title}",
+        title=f"{title} – {cv.title}",
         author=doc.identity.organisation_name, subject=cv.title,
         invariant=invariant, progress=progress, cancel=cancel,
     )

@@ -32,10 +32,12 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain import formatting as fmt
+from app.domain.amounts import amount_with_words
 from app.domain import labels
 from app.domain.text import fold
 from app.errors import NotFound, ValidationError
@@ -446,11 +448,11 @@ _CODE_STOPWORDS = {"antenne", "site", "siege", "de", "du", "des", "la", "le", "l
 
 
 def default_site_code(site_name: str, site_id: str) -> str:
-    """A short code from the antenna's name (« Antenne de Puisaye » → « PUISAYE »)."""
+    """Three letters from the antenna's name (« Antenne de Puisaye » → « PUI »)."""
     words = [w for w in re.split(r"[^0-9a-z]+", fold(site_name)) if w]
     meaningful = [w for w in words if w not in _CODE_STOPWORDS] or words
     if meaningful:
-        return meaningful[0][:8].upper()
+        return meaningful[0][:3].upper()
     return "S" + site_id.replace("-", "")[-4:].upper()
 
 
@@ -465,12 +467,17 @@ def _check_site_code(code: str) -> str:
 
 
 def get_numbering(ws: Workspace) -> NumberingSettings:
-    """The pattern and site code used for new numbers (defaults when never configured)."""
+    """The pattern and site code used for new numbers (defaults when never configured).
+
+    ``warning`` is set when this database is a copy of another one, or when conventions
+    created by another antenna already carry this site code: numbers could then repeat.
+    """
     identity = get_identity(ws)
     with ws.unit() as s:
         row = s.get(Setting, NUMBERING_KEY)
         stored = dict(row.value) if row is not None and row.value else {}
         previous = s.execute(select(SyncState.previous_site_ids)).scalar() or []
+        known = s.execute(select(Convention.number, Convention.sync_fields)).all()
     pattern = stored.get("pattern") or DEFAULT_PATTERN
     code = stored.get("site_code") or default_site_code(identity.site_name, ws.site_id)
     warning = ""
@@ -479,6 +486,17 @@ def get_numbering(ws: Workspace) -> NumberingSettings:
             "Cette base est la copie d'une autre : donnez-lui son propre code de site avant de "
             "numéroter des conventions, sinon les numéros pourraient se répéter."
         )
+    else:
+        ours = _number_regex(_parse_pattern(pattern), {"site": code}, any_year=True)
+        mine = {ws.site_id, *previous}
+        for number, stamps in known:
+            creator = ((stamps or {}).get("_") or [None, None])[1]
+            if creator and creator not in mine and ours.match(number):
+                warning = (
+                    f"Le code de site « {code} » est aussi utilisé par une autre antenne "
+                    f"(convention {number}) : choisissez un code propre à cette antenne."
+                )
+                break
     return NumberingSettings(pattern, code, warning)
 
 
@@ -496,14 +514,19 @@ def set_numbering(ws: Workspace, pattern: str, site_code: str) -> ChangeSet:
     return _changes(updated=[("settings", NUMBERING_KEY)])
 
 
-def _number_regex(parts: list[tuple[str, str | None, str]], values: dict[str, str]) -> re.Pattern:
+def _number_regex(parts: list[tuple[str, str | None, str]], values: dict[str, str],
+                  any_year: bool = False) -> re.Pattern:
     out = []
     for literal, name, _spec in parts:
         out.append(re.escape(literal))
         if name == "n":
             out.append(r"(\d+)")
-        elif name is not None:
+        elif name in values:
             out.append(re.escape(values[name]))
+        elif name == "year" and any_year:
+            out.append(r"\d{4}")
+        elif name is not None:
+            out.append(r"[A-Z]+")
     return re.compile("".join(out) + r"\Z")
 
 
@@ -575,25 +598,32 @@ def _party_view(s: Session, p: ConventionParty, identity: Identity) -> PartyView
     )
 
 
+def legal_date(value: dt.date | None) -> str:
+    """« 1er janvier 2026 », « 12 mai 2026 » (no weekday, as in a contract)."""
+    if value is None:
+        return ""
+    text = format_date(value, "d MMMM y", locale=fmt.LOCALE)
+    return "1er" + text[1:] if value.day == 1 else text
+
+
 def describe_changes(base_amount: int | None, base_start: dt.date | None,
                      base_end: dt.date | None, new_amount: int | None,
                      new_start: dt.date | None, new_end: dt.date | None) -> tuple[str, ...]:
-    """What an avenant changes, in French sentences (``None`` = unchanged)."""
+    """What an avenant changes, as the sentences it prints (``None`` = unchanged)."""
     changes = []
     if new_amount is not None and new_amount != base_amount:
         before = fmt.money(base_amount) if base_amount is not None else "non défini"
-        changes.append(f"Le montant total est porté de {before} à {fmt.money(new_amount)}.")
+        changes.append(f"Le montant total est porté de {before} à {amount_with_words(new_amount)}.")
     if new_start is not None and new_start != base_start:
-        changes.append(
-            f"La date de début passe du {fmt.date_short(base_start) or '—'} "
-            f"au {fmt.date_short(new_start)}."
-        )
+        changes.append(f"La date de début passe du {legal_date(base_start) or 'non définie'} "
+                       f"au {legal_date(new_start)}.")
     if new_end is not None and new_end != base_end:
-        verb = "prolongée" if base_end and new_end > base_end else "modifiée"
-        changes.append(
-            f"La date de fin est {verb} : du {fmt.date_short(base_end) or '—'} "
-            f"au {fmt.date_short(new_end)}."
-        )
+        if base_end is not None and new_end > base_end:
+            changes.append(f"La convention est prolongée : sa date de fin passe du "
+                           f"{legal_date(base_end)} au {legal_date(new_end)}.")
+        else:
+            changes.append(f"La date de fin passe du {legal_date(base_end) or 'non définie'} "
+                           f"au {legal_date(new_end)}.")
     return tuple(changes)
 
 
@@ -1614,6 +1644,7 @@ __all__ = [
     "find_convention",
     "get_convention",
     "get_numbering",
+    "legal_date",
     "list_conventions",
     "mark_installment_paid",
     "next_statuses",

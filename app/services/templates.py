@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import NamedTuple
 
-from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,6 +37,7 @@ from app.services.conventions import (
     PartyView,
     describe_changes,
     get_convention,
+    legal_date,
 )
 from app.services.settings import Identity, format_siret, get_identity
 from app.services.workspace import ChangeSet, Workspace
@@ -561,14 +561,6 @@ class _Facts:
     fse: bool
     amount: bool
     installments: bool
-
-
-def legal_date(value: dt.date | None) -> str:
-    """« 1er janvier 2026 », « 12 mai 2026 » (no weekday, as in a contract)."""
-    if value is None:
-        return ""
-    text = format_date(value, "d MMMM y", locale=fmt.LOCALE)
-    return "1er" + text[1:] if value.day == 1 else text
 
 
 def duration_label(start: dt.date | None, end: dt.date | None) -> str:
