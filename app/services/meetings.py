@@ -1297,9 +1297,10 @@ def import_participants(
 
     Each line is matched to an existing contact by e-mail, else by name (and structure when
     several people share a name). Matched people are invited. Unknown people are reported
-    (outcome « inconnu ») and created only when ``create_unknown`` is true — the GUI first
-    calls with ``dry_run=True`` to show the list and asks for confirmation. Ambiguous lines
-    are never guessed.
+    (outcome « inconnu ») and created only when ``create_unknown`` is true — with their
+    structure when it is not in the base either — the GUI first calls with ``dry_run=True``
+    to show the list and asks for confirmation. Ambiguous lines are never guessed.
+    Lines are numbered as in a spreadsheet (the header is line 1).
     """
     rows = _read_rows(Path(path))
     rows = [r for r in rows if any(c for c in r)]
@@ -1383,6 +1384,13 @@ def import_participants(
                 out.append(ImportedRow(**base, person_id=None, outcome="inconnu",
                                        reason="contact absent de la base"))
                 continue
+            if org_text and not org_id:
+                org = Organisation(name=org_text, tags=["ajoutée par l'import d'une liste"])
+                s.add(org)
+                s.flush()
+                ch.created.append(("organisations", org.id))
+                org_id = org.id
+                org_by_name[fold(org_text)] = org.id
             person = Person(last_name=last, first_name=first, email=email,
                             category=_category_code(cell(row, "category")),
                             consent_source="liste importée pour une réunion")
