@@ -24,7 +24,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         _json_out({"path": str(result.path), "pages": result.pages, "meeting_id": meeting_id,
                    "sheets": [list(g) for g in result.groups]})
     else:
-        print(f"Feuille d'émargement enregistrée : {result.path} ({result.pages} page(s))")
+        print(f"Feuille d'émargement enregistrée : {result.path} ({result.pages} page(s))")
     return 0
 
 
@@ -38,7 +38,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     if args.json:
         _json_out({"path": str(result.path), "pages": result.pages, "meeting_id": meeting_id})
     else:
-        print(f"Compte rendu enregistré : {result.path} ({result.pages} page(s))")
+        print(f"Compte rendu enregistré : {result.path} ({result.pages} page(s))")
     return 0
 
 
@@ -46,7 +46,7 @@ def _blank_rows(text: str) -> int:
     try:
         value = int(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"nombre invalide « {text} »") from exc
+        raise argparse.ArgumentTypeError(f"nombre invalide « {text} »") from exc
     if not 0 <= value <= 200:
         raise argparse.ArgumentTypeError("entre 0 et 200 lignes vierges")
     return value
@@ -60,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--blank-rows", type=_blank_rows, default=None,
                    help="lignes vierges pour les personnes non inscrites (5 par défaut, 0 si --signed)")
     p.add_argument("--signed", action="store_true",
-                   help="exemplaire signé : signatures recueillies, absents, excusés, scellements")
+                   help="exemplaire signé : signatures recueillies, absents, excusés, scellements")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.set_defaults(handler=cmd_sheet)
 

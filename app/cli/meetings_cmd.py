@@ -3,7 +3,7 @@
 Subcommands: ``create``, ``list``, ``show``, ``import-participants`` (the stable contract),
 plus ``invitation`` (an .ics file), ``evidence`` (what is missing) and ``file-scans``
 (file scanned signed sheets by their QR codes). MEETING is an id, a series reference
-(« CP4 ») or an unambiguous title prefix.
+(« CP4 ») or an unambiguous title prefix.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu : AAAA-MM-JJ)") from exc
+        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu : AAAA-MM-JJ)") from exc
 
 
 def _iso(value: object) -> str | None:
@@ -37,7 +37,7 @@ def _kind(text: str) -> str:
         if wanted in (code, fold(label)) or f"({wanted})" in fold(label):
             return code
     raise ValidationError(
-        f"Type de réunion inconnu : « {text} ». Types possibles : "
+        f"Type de réunion inconnu : « {text} ». Types possibles : "
         + ", ".join(labels.MEETING_KINDS) + ".",
         field="kind",
     )
@@ -59,8 +59,8 @@ def _action_id(ws: object, text: str | None) -> str | None:
     if len(rows) == 1:
         return rows[0].id
     if not rows:
-        raise NotFound(f"Aucune action ne correspond à « {text} » (identifiant, code ou intitulé).")
-    raise ValidationError(f"« {text} » désigne plusieurs actions : précisez par son identifiant.",
+        raise NotFound(f"Aucune action ne correspond à « {text} » (identifiant, code ou intitulé).")
+    raise ValidationError(f"« {text} » désigne plusieurs actions : précisez par son identifiant.",
                           field="action")
 
 
@@ -92,7 +92,7 @@ def cmd_create(args: argparse.Namespace) -> int:
             _json_out({"id": saved.id})
         else:
             detail = svc.get_meeting(ws, saved.id)
-            print(f"Réunion créée : {detail.title} ({saved.id})")
+            print(f"Réunion créée : {detail.title} ({saved.id})")
             for x in detail.sessions:
                 print(f"  {x.caption}")
     return 0
@@ -154,14 +154,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(d.title)
     print(f"  {d.kind_label}" + (f" – {d.reference}" if d.reference else "") + f" – {d.status_label}")
     if d.place_name:
-        print(f"  Lieu : {d.place_name}")
+        print(f"  Lieu : {d.place_name}")
     for x in d.sessions:
         seal = f" — scellé par {x.sealed_by}" if x.sealed else ""
-        print(f"  Créneau : {x.caption}, {x.signatures} signature(s){seal}")
+        print(f"  Créneau : {x.caption}, {x.signatures} signature(s){seal}")
     print(f"  {len(d.participants)} participant(s)")
     for p in d.participants:
         print(f"    {p.display_name}" + (f" ({p.organisation})" if p.organisation else ""))
-    print("  Preuves complètes." if ev.complete else "  Preuves manquantes :")
+    print("  Preuves complètes." if ev.complete else "  Preuves manquantes :")
     for item in ev.missing:
         print(f"    – {item}")
     return 0
@@ -189,7 +189,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{report.added} personne(s) {verb}, dont {report.created} créée(s) dans la base.")
         for r in report.rows:
             if r.outcome in ("inconnu", "ambigu", "rejeté"):
-                print(f"  ligne {r.line} : {r.first_name} {r.last_name} — {r.outcome} ({r.reason})")
+                print(f"  ligne {r.line} : {r.first_name} {r.last_name} — {r.outcome} ({r.reason})")
         if report.unknown and not args.create_unknown:
             print("Ajoutez --create-unknown pour créer les personnes inconnues.")
     return 1 if report.problems else 0
@@ -204,7 +204,7 @@ def cmd_invitation(args: argparse.Namespace) -> int:
     if args.json:
         _json_out({"path": str(path)})
     else:
-        print(f"Invitation enregistrée : {path}")
+        print(f"Invitation enregistrée : {path}")
     return 0
 
 
@@ -218,7 +218,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         _json_out({"meeting_id": ev.meeting_id, "rule": ev.rule, "complete": ev.complete,
                    "missing": list(ev.missing)})
     else:
-        print("Preuves complètes." if ev.complete else "Preuves manquantes :")
+        print("Preuves complètes." if ev.complete else "Preuves manquantes :")
         for item in ev.missing:
             print(f"  – {item}")
     return 0 if ev.complete else 1
@@ -243,24 +243,24 @@ def cmd_file_scans(args: argparse.Namespace) -> int:
     else:
         print(report.summary)
         for u in report.unfiled:
-            print(f"  {Path(u.source).name}, page {u.index + 1} : {u.reason}")
+            print(f"  {Path(u.source).name}, page {u.index + 1} : {u.reason}")
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     common = _common()
-    p = sub.add_parser("meetings", parents=[common], help="réunions : créer, lister, afficher, inviter")
+    p = sub.add_parser("meetings", parents=[common], help="réunions : créer, lister, afficher, inviter")
     msub = p.add_subparsers(dest="meetings_command", metavar="ACTION", required=True)
 
     c = msub.add_parser("create", parents=[common], help="créer une réunion (demi-journées par jour)")
     c.add_argument("--title", required=True, help="intitulé (tel qu'il figure dans la convention)")
-    c.add_argument("--kind", required=True, help="type : copil, cotech, formation, groupe_travail…")
+    c.add_argument("--kind", required=True, help="type : copil, cotech, formation, groupe_travail…")
     c.add_argument("--start", required=True, type=_date, help="premier jour (AAAA-MM-JJ)")
-    c.add_argument("--days", type=int, default=1, help="nombre de jours (par défaut : 1)")
+    c.add_argument("--days", type=int, default=1, help="nombre de jours (par défaut : 1)")
     c.add_argument("--place", help="lieu")
     c.add_argument("--address", help="adresse du lieu")
     c.add_argument("--action", help="action financée (identifiant, code ou intitulé)")
-    c.add_argument("--series", help="série (ex. « CP ») : le numéro suivant est proposé")
+    c.add_argument("--series", help="série (ex. « CP ») : le numéro suivant est proposé")
     c.add_argument("--number", type=int, help="numéro dans la série")
     c.add_argument("--capacity", type=int, help="nombre de places")
     c.add_argument("--json", action="store_true", help="sortie JSON")
@@ -292,7 +292,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c = msub.add_parser("invitation", parents=[common], help="enregistrer l'invitation (.ics)")
     c.add_argument("meeting", metavar="REUNION")
     c.add_argument("-o", "--output", required=True, metavar="FICHIER.ics")
-    c.add_argument("--timezone", help="fuseau horaire (par défaut : celui du site, Europe/Paris)")
+    c.add_argument("--timezone", help="fuseau horaire (par défaut : celui du site, Europe/Paris)")
     c.add_argument("--json", action="store_true", help="sortie JSON")
     c.set_defaults(handler=cmd_invitation)
 
@@ -303,7 +303,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     c = msub.add_parser("file-scans", parents=[common],
                         help="classer des feuilles signées scannées (PDF, JPEG, PNG) grâce au code QR")
-    c.add_argument("meeting", metavar="REUNION", help="réunion attendue, ou « - » pour toutes")
+    c.add_argument("meeting", metavar="REUNION", help="réunion attendue, ou « - » pour toutes")
     c.add_argument("files", nargs="+", metavar="FICHIER")
     c.add_argument("--json", action="store_true", help="sortie JSON")
     c.set_defaults(handler=cmd_file_scans)

@@ -5,7 +5,7 @@ Stable API (used by the attendance sheet, the minutes, conventions and bilans):
 Fonts and styles
     ``register_fonts()`` — idempotent; registers the embedded DejaVu fonts from the
     ``resources`` package as two families usable in ``<b>``/``<i>`` markup:
-    ``FONT`` (« DejaVuSans », bold, oblique) and ``FONT_CONDENSED`` (« DejaVuSansCondensed »,
+    ``FONT`` (« DejaVuSans », bold, oblique) and ``FONT_CONDENSED`` (« DejaVuSansCondensed »,
     condensed bold; italic falls back to DejaVuSans-Oblique). Every text prints: accents,
     Œ œ, ’, ğ ș ư…
     ``styles()`` — a dict of French paragraph styles, keys: ``body``, ``small``, ``tiny``,
@@ -21,9 +21,9 @@ European funding
     inscribed in a circle of radius height/18, width = 1.5 × height); (x, y) is the
     lower-left corner; returns the width drawn.
     ``draw_eu_mention(canvas, x, y, height)`` draws the emblem followed by
-    « Cofinancé par l'Union européenne »; returns the width drawn.
+    « Cofinancé par l'Union européenne »; returns the width drawn.
     ``EuFundingBlock(height)`` is the same as a flowable. Constants ``EU_MENTION`` and
-    ``FSE_MENTION`` (« Cette action est cofinancée par le Fonds social européen »).
+    ``FSE_MENTION`` (« Cette action est cofinancée par le Fonds social européen »).
 
 QR codes
     ``draw_qr(canvas, payload, x, y, size)`` draws a segno QR code in vector (with its quiet
@@ -33,8 +33,8 @@ Page furniture and building
     ``PageHeader`` (our identity, logo, document title and subtitle, EU emblem when the
     action is EU-funded) — build it with ``header_from_identity(identity, title=…)`` from
     ``app.services.settings.get_identity(ws)``.
-    ``PageFooter`` (document reference, generation date « mardi 12 mai 2026 », optional QR
-    code whose payload may depend on the page, optional FSE mention, « Page x / y »).
+    ``PageFooter`` (document reference, generation date « mardi 12 mai 2026 », optional QR
+    code whose payload may depend on the page, optional FSE mention, « Page x / y »).
     ``PageMark(**values)`` is an invisible flowable: once drawn, ``values`` update
     ``PageInfo.marks`` seen by the footer of that page (e.g. which sessions a page holds).
     ``build_pdf(path, story, *, landscape=False, header=None, footer=None, title="",
@@ -107,7 +107,7 @@ class Cancelled(MaillageError):
 
     code = "annule"
 
-    def __init__(self, message: str = "Opération annulée : aucun fichier n'a été écrit.") -> None:
+    def __init__(self, message: str = "Opération annulée : aucun fichier n'a été écrit.") -> None:
         super().__init__(message)
 
 
@@ -238,7 +238,7 @@ def draw_eu_emblem(c: rl_canvas.Canvas, x: float, y: float, height: float) -> fl
 
 
 def draw_eu_mention(c: rl_canvas.Canvas, x: float, y: float, height: float) -> float:
-    """Emblem then « Cofinancé par l'Union européenne » on two lines. Returns the width."""
+    """Emblem then « Cofinancé par l'Union européenne » on two lines. Returns the width."""
     register_fonts()
     flag = draw_eu_emblem(c, x, y, height)
     size = max(6.0, height * 0.3)
@@ -254,7 +254,7 @@ def draw_eu_mention(c: rl_canvas.Canvas, x: float, y: float, height: float) -> f
 
 
 class EuFundingBlock(Flowable):
-    """The emblem with « Cofinancé par l'Union européenne », as a flowable."""
+    """The emblem with « Cofinancé par l'Union européenne », as a flowable."""
 
     def __init__(self, height: float = 10 * mm) -> None:
         super().__init__()
@@ -406,7 +406,7 @@ class PageMark(Flowable):
 
 
 class _NumberedCanvas(rl_canvas.Canvas):
-    """Keeps each page until the end so that « Page x / y » can be written with y known."""
+    """Keeps each page until the end so that « Page x / y » can be written with y known."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -415,7 +415,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
         self._current_total_at: tuple[float, float, float] | None = None
 
     def page_total_at(self, x: float, y: float, size: float) -> None:
-        """Write « Page n / N » right-aligned at (x, y) on this page, when N is known."""
+        """Write « Page n / N » right-aligned at (x, y) on this page, when N is known."""
         self._current_total_at = (x, y, size)
 
     def showPage(self) -> None:  # noqa: N802 (ReportLab API)
@@ -439,7 +439,8 @@ class _NumberedCanvas(rl_canvas.Canvas):
 
 
 def _wrap_lines(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
-    words, lines, line = text.split(), [], ""
+    # Split on ordinary spaces only: non-breaking spaces (before « : », inside « ») hold.
+    words, lines, line = [w for w in text.split(" ") if w], [], ""
     for word in words:
         candidate = f"{line} {word}".strip()
         if pdfmetrics.stringWidth(candidate, font, size) <= width or not line:

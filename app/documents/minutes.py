@@ -1,15 +1,15 @@
 """The *compte rendu* (minutes) of a meeting as a PDF.
 
 ``load_minutes(ws, meeting_id) -> Minutes`` gathers plain data — présents and excusés from
-the attendance, formatted « Alexandre FASSI (Inter-Made) » as in the network's own minutes;
+the attendance, formatted « Alexandre FASSI (Inter-Made) » as in the network's own minutes;
 ``minutes_story(minutes)`` builds the flowables (pure); ``write_minutes(ws, meeting_id, path)``
 writes the file.
 
 The free text (content, decisions) accepts a light markup: a blank line separates
-paragraphs, a line starting with « - » or « • » is a bullet, a line starting with « # » is a
+paragraphs, a line starting with « - » or « • » is a bullet, a line starting with « # » is a
 sub-heading.
 
-Privacy: *publics accompagnés* are counted, never named (« et 2 personnes accompagnées »).
+Privacy: *publics accompagnés* are counted, never named (« et 2 personnes accompagnées »).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class Minutes:
 
 
 def person_label(name: str, organisation: str) -> str:
-    """« Alexandre FASSI (Inter-Made) »."""
+    """« Alexandre FASSI (Inter-Made) »."""
     return f"{name} ({organisation})" if organisation else name
 
 
@@ -118,7 +118,7 @@ def load_minutes(ws: object, meeting_id: str, *, today: dt.date | None = None) -
                 present.append(person_label(p.display_name, p.organisation))
         elif ("excuse" in seen or p.invitation_status == "excuse") and not p.is_beneficiary:
             excused.append(person_label(p.display_name, p.organisation))
-    times = " ; ".join(dict.fromkeys(
+    times = " ; ".join(dict.fromkeys(
         f"{fmt.time_short(x.start_time)} – {fmt.time_short(x.end_time)}" for x in detail.sessions))
     return Minutes(
         meeting_id=detail.id,
@@ -149,7 +149,7 @@ def load_minutes(ws: object, meeting_id: str, *, today: dt.date | None = None) -
 
 
 def _rich_text(text: str) -> list:
-    """Paragraphs, « - » bullets and « # » sub-headings from the typed text."""
+    """Paragraphs, « - » bullets and « # » sub-headings from the typed text."""
     st = styles()
     out: list = []
     bullets: list[str] = []
@@ -207,7 +207,7 @@ def minutes_story(m: Minutes) -> list:
         ("Réunion", m.kind_label + (f" – {m.reference}" if m.reference else "")),
         ("Date", _dates_text(m.dates) + (f", {m.times}" if m.times else "")),
         ("Lieu", m.place),
-        ("Action", m.action + (f" (financeur : {m.funder})" if m.funder else "")),
+        ("Action", m.action + (f" (financeur : {m.funder})" if m.funder else "")),
     ]
     rows = [[Paragraph(esc(k), st["label"]), Paragraph(esc(v), st["body"])] for k, v in facts if v.strip()]
     if rows:
@@ -217,13 +217,13 @@ def minutes_story(m: Minutes) -> list:
                                              ("TOPPADDING", (0, 0), (-1, -1), 1),
                                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])))
         story.append(Spacer(1, 4 * mm))
-    present = " ; ".join(m.present)
+    present = " ; ".join(m.present)
     if m.beneficiaries_present:
         extra = fmt.plural(m.beneficiaries_present, "personne accompagnée", "personnes accompagnées")
-        present = f"{present} ; et {extra}" if present else extra.capitalize()
+        present = f"{present} ; et {extra}" if present else extra.capitalize()
     story.append(Paragraph(f"<b>Présents\u00a0:</b> {esc(present) or 'non renseigné'}", label))
     word = "Excusé" if len(m.excused) == 1 else "Excusés"
-    story.append(Paragraph(f"<b>{word}\u00a0:</b> {esc(' ; '.join(m.excused)) or 'aucun'}", label))
+    story.append(Paragraph(f"<b>{word}\u00a0:</b> {esc(' ; '.join(m.excused)) or 'aucun'}", label))
     if m.agenda:
         story.append(Paragraph("Ordre du jour", st["heading"]))
         story.append(ListFlowable(

@@ -44,7 +44,7 @@ class FiledPage:
     meeting_id: str
     meeting_title: str
     session_ids: tuple[str, ...]
-    sheet_page: int  # « Page x » printed on the sheet
+    sheet_page: int  # « Page x » printed on the sheet
     attachment_ids: tuple[str, ...]
     sha256: str
     already_filed: bool = False
@@ -105,9 +105,9 @@ def sheet_code(image_for_dpi: Callable[[int], object]) -> tuple[SheetCode | None
 def _pages(path: Path) -> Iterator[_Page]:
     suffix = path.suffix.lower()
     if not path.exists():
-        raise NotFound(f"Fichier introuvable : « {path} ».")
+        raise NotFound(f"Fichier introuvable : « {path} ».")
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValidationError(f"« {path.name} » dépasse 200 Mo : scannez-le en plusieurs fois.",
+        raise ValidationError(f"« {path.name} » dépasse 200 Mo : scannez-le en plusieurs fois.",
                               field="file")
     if suffix in IMAGE_TYPES:
         from PIL import Image, ImageOps
@@ -121,18 +121,18 @@ def _pages(path: Path) -> Iterator[_Page]:
         try:
             render(0)
         except Exception as exc:
-            raise ValidationError(f"Image illisible : « {path.name} ».", field="file") from exc
+            raise ValidationError(f"Image illisible : « {path.name} ».", field="file") from exc
         yield _Page(0, data, IMAGE_TYPES[suffix], render)
         return
     if suffix != ".pdf":
         raise ValidationError(
-            f"« {path.name} » : format non pris en charge (PDF, JPEG ou PNG).", field="file")
+            f"« {path.name} » : format non pris en charge (PDF, JPEG ou PNG).", field="file")
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(str(path))
     except Exception as exc:
-        raise ValidationError(f"PDF illisible : « {path.name} ».", field="file") from exc
+        raise ValidationError(f"PDF illisible : « {path.name} ».", field="file") from exc
     try:
         for i in range(len(pdf)):
             single = pdfium.PdfDocument.new()
@@ -222,10 +222,10 @@ def file_scans(
         for n, path in enumerate(files):
             for page in _pages(path):
                 if cancel is not None and cancel():
-                    raise Cancelled("Classement annulé : aucune page n'a été enregistrée.")
+                    raise Cancelled("Classement annulé : aucune page n'a été enregistrée.")
                 done += 1
                 if progress:
-                    progress(n, len(files), f"{path.name} : page {page.index + 1}")
+                    progress(n, len(files), f"{path.name} : page {page.index + 1}")
                 code, why = sheet_code(page.render)
                 if code is None:
                     unfiled.append(UnfiledPage(str(path), page.index, why))
@@ -237,7 +237,7 @@ def file_scans(
                     continue
                 if meeting_id is not None and meeting.id != meeting_id:
                     unfiled.append(UnfiledPage(str(path), page.index,
-                                               f"cette page appartient à une autre réunion : « {meeting.title} »"))
+                                               f"cette page appartient à une autre réunion : « {meeting.title} »"))
                     continue
                 sessions = _sessions_for(s, meeting.id, code)
                 if not sessions:
@@ -280,7 +280,7 @@ def file_page_manually(
                 ids, sha, already = _attach(s, meeting, session_ids, sheet_page, page, path, created)
                 return FiledPage(str(path), index, meeting.id, meeting.title, tuple(session_ids),
                                  sheet_page or 0, ids, sha, already)
-    raise ValidationError(f"« {path.name} » n'a pas de page {index + 1}.", field="index")
+    raise ValidationError(f"« {path.name} » n'a pas de page {index + 1}.", field="index")
 
 
 def scanned_pages(ws: Workspace, meeting_id: str) -> tuple[tuple[str, int | None, str], ...]:

@@ -8,17 +8,17 @@ Three layers, as everywhere in :mod:`app.documents`:
 - ``render_attendance_sheet(sheet, path)`` / ``write_attendance_sheet(ws, meeting_id, path)``
   lay them out with :func:`app.documents.common.build_pdf` (progress and cancel supported).
 
-Layout: our identity and logo, « Feuille d'émargement » and the meeting title on every page
+Layout: our identity and logo, « Feuille d'émargement » and the meeting title on every page
 (EU emblem and mentions when the action is FSE-funded); a block with kind, dates, times,
 venue, trainers, action and funder; the table N°, Nom, Prénom, Structure, Fonction or
 category, one signature column per session, then blank rows for walk-ins. Rows are sorted by
 name and never split; the header row repeats; more than three session columns → landscape;
 more sessions than fit → one sheet per day. A countersignature box per session. Each page's
-footer has « Page x / y », the reference, the date and a QR code (:func:`encode_qr`) that
+footer has « Page x / y », the reference, the date and a QR code (:func:`encode_qr`) that
 :mod:`app.documents.scans` reads back to file scanned pages.
 
 Privacy: no contact details are ever printed; for *publics accompagnés* the structure and
-category are left out too (« Participant(e) » instead).
+category are left out too (« Participant(e) » instead).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ SHEET_TITLE = "Feuille d'émargement"
 class SheetSession:
     id: str
     date: dt.date
-    label: str  # « Matin », « Après-midi »…
+    label: str  # « Matin », « Après-midi »…
     start_time: dt.time
     end_time: dt.time
     countersigner: str = ""
@@ -166,7 +166,7 @@ class SheetResult:
 
 
 def encode_qr(meeting_id: str, session_ids: Sequence[str], page: int) -> str:
-    """« MAILLAGE-EM:1:<meeting hex>:<session suffix>.<…>:<page> » (QR alphanumeric mode)."""
+    """« MAILLAGE-EM:1:<meeting hex>:<session suffix>.<…>:<page> » (QR alphanumeric mode)."""
     meeting_hex = uuid.UUID(meeting_id).hex.upper()
     sessions = ".".join(uuid.UUID(s).hex.upper()[-SESSION_SUFFIX:] for s in session_ids)
     return f"{QR_PREFIX}:{LAYOUT_VERSION}:{meeting_hex}:{sessions}:{page}"
@@ -368,7 +368,7 @@ def _times_text(group: Sequence[SheetSession]) -> str:
         text = f"{x.label.lower()} {fmt.time_short(x.start_time)} – {fmt.time_short(x.end_time)}"
         if text not in seen:
             seen.append(text)
-    return " ; ".join(seen)
+    return " ; ".join(seen)
 
 
 def _details_block(sheet: AttendanceSheet, group: Sequence[SheetSession], landscape: bool) -> Table:
@@ -495,7 +495,7 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
-    if sheet.signed:  # « Absent », « Excusé »… in the signature cells
+    if sheet.signed:  # « Absent », « Excusé »… in the signature cells
         style += [
             ("FONT", (5, 1), (-1, -1), FONT_ITALIC, 7),
             ("TEXTCOLOR", (5, 1), (-1, -1), MUTED),
@@ -514,14 +514,14 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
 
 
 def _when(value: dt.datetime | None) -> str:
-    """« 12/05/2026 à 12 h 40 »."""
+    """« 12/05/2026 à 12 h 40 »."""
     if value is None:
         return ""
     return f"{fmt.date_short(value.date())} à {fmt.time_short(value.time())}"
 
 
 def _day_short(day: dt.date) -> str:
-    """« mar. 12/05 »."""
+    """« mar. 12/05 »."""
     names = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
     return f"{names[day.weekday()]} {day.strftime('%d/%m')}"
 
@@ -535,7 +535,7 @@ def _countersign_block(sheet: AttendanceSheet, group: Sequence[SheetSession], la
         lines = [
             f"<b>{esc(fmt.date_long(x.date))} – {esc(x.label.lower())}</b> "
             f"({esc(fmt.time_short(x.start_time))} – {esc(fmt.time_short(x.end_time))})",
-            f"Formateur / organisateur : {esc(x.countersigner or '…………………………')}",
+            f"Formateur / organisateur : {esc(x.countersigner or '…………………………')}",
         ]
         parts: list[object] = [Paragraph("<br/>".join(lines), st["box"])]
         if sheet.signed and x.sealed:
@@ -585,7 +585,7 @@ def sheet_story(sheet: AttendanceSheet) -> SheetLayout:
         story.append(_details_block(sheet, group, landscape))
         if sheet.signed:
             story.append(Paragraph(
-                "<i>Feuille signée : signatures recueillies à l'écran ; « Présent (saisie) » "
+                "<i>Feuille signée : signatures recueillies à l'écran ; « Présent (saisie) » "
                 "indique une présence saisie d'après la feuille papier.</i>",
                 ParagraphStyle("signed_note", parent=styles()["tiny"], spaceBefore=3)))
         story.append(Spacer(1, 3 * mm))

@@ -6,13 +6,13 @@ Paper grid
     ``attendance_grid(ws, meeting_id) -> AttendanceGrid`` (people × sessions, totals);
     ``set_attendance(ws, entries, mode="papier")`` (status présent / absent / excusé / retard,
     arrival and departure; ``status=None`` clears an unsigned cell); ``next_status`` (what the
-    space bar cycles to); ``mark_all_present(ws, session_id)`` (« tous présents »).
+    space bar cycles to); ``mark_all_present(ws, session_id)`` (« tous présents »).
 Kiosk
     ``kiosk_list(ws, session_id, search)`` — only the current session's people, no contact
     details; ``record_signature(ws, SignatureInput)`` — strokes (JSON points with pressure)
     and PNG image; ``signature_png_from_strokes`` renders strokes to PNG (Pillow) when the
-    caller has no image; ``add_walk_in(ws, session_id, WalkInInput)`` — « Je ne suis pas sur
-    la liste »; ``seal_session(ws, session_id, CountersignInput)`` — countersignature that
+    caller has no image; ``add_walk_in(ws, session_id, WalkInInput)`` — « Je ne suis pas sur
+    la liste »; ``seal_session(ws, session_id, CountersignInput)`` — countersignature that
     closes the session.
 Officer
     A sealed session refuses every change (``ValidationError`` code ``session-scellee``)
@@ -127,7 +127,7 @@ class AttendanceEntry:
 
 @dataclass(frozen=True)
 class SignatureInput:
-    """What the kiosk sends on « Valider ».
+    """What the kiosk sends on « Valider ».
 
     ``strokes``: list of strokes, each a list of points ``[x, y, pressure]`` or
     ``[x, y, pressure, t_ms]`` (pressure 0..1; mouse = 0.5), in pad pixels.
@@ -268,7 +268,7 @@ def _guard_sealed(s: Session, ws: Workspace, row: MeetingSession, officer_overri
         return
     if not officer_override:
         raise ValidationError(
-            f"Le créneau du {_caption(row)} est scellé (contre-signé par {row.sealed_by or '—'}) : "
+            f"Le créneau du {_caption(row)} est scellé (contre-signé par {row.sealed_by or '—'}) : "
             "seul le chargé de mission peut le modifier, en indiquant un motif.",
             field="session", code="session-scellee",
         )
@@ -276,7 +276,7 @@ def _guard_sealed(s: Session, ws: Workspace, row: MeetingSession, officer_overri
         raise ValidationError("Indiquez le motif de la modification d'un créneau scellé.",
                               field="reason")
     # The audit hook writes one entry per changed record, carrying the officer's reason.
-    set_audit_reason(s, f"Créneau scellé modifié par le chargé de mission : {reason.strip()}")
+    set_audit_reason(s, f"Créneau scellé modifié par le chargé de mission : {reason.strip()}")
 
 
 def _store_blob(s: Session, data: bytes, mime: str) -> str:
@@ -297,7 +297,7 @@ def _check_png(png: bytes, what: str = "La signature") -> None:
 def normalise_strokes(strokes: object) -> list[list[list[float]]]:
     """Validate strokes and return them as ``[[[x, y, p, t], …], …]`` (rounded)."""
     if not isinstance(strokes, (list, tuple)) or not strokes:
-        raise ValidationError("La signature est vide : signez dans le cadre.", field="strokes")
+        raise ValidationError("La signature est vide : signez dans le cadre.", field="strokes")
     out: list[list[list[float]]] = []
     total = 0
     for stroke in strokes:
@@ -320,9 +320,9 @@ def normalise_strokes(strokes: object) -> list[list[list[float]]]:
         if points:
             out.append(points)
     if not out:
-        raise ValidationError("La signature est vide : signez dans le cadre.", field="strokes")
+        raise ValidationError("La signature est vide : signez dans le cadre.", field="strokes")
     if total > MAX_POINTS:
-        raise ValidationError("Signature trop longue : effacez et recommencez.", field="strokes")
+        raise ValidationError("Signature trop longue : effacez et recommencez.", field="strokes")
     return out
 
 
@@ -418,13 +418,13 @@ def set_attendance(
     if isinstance(entries, AttendanceEntry):
         entries = [entries]
     if mode not in labels.ATTENDANCE_MODES:
-        raise ValidationError(f"Mode d'émargement inconnu : « {mode} ».", field="mode")
+        raise ValidationError(f"Mode d'émargement inconnu : « {mode} ».", field="mode")
     created, updated, deleted = [], [], []
     with ws.unit(write=True) as s:
         sessions: dict[str, MeetingSession] = {}
         for e in entries:
             if e.status is not None and e.status not in labels.ATTENDANCE_STATUSES:
-                raise ValidationError(f"Statut de présence inconnu : « {e.status} ».", field="status")
+                raise ValidationError(f"Statut de présence inconnu : « {e.status} ».", field="status")
             if e.arrival and e.departure and e.departure <= e.arrival:
                 raise ValidationError("L'heure de départ doit suivre l'heure d'arrivée.",
                                       field="departure")
@@ -439,7 +439,7 @@ def set_attendance(
                     continue
                 if row.signature_sha256:
                     raise ValidationError(
-                        "Cette présence porte une signature : elle ne peut pas être effacée.",
+                        "Cette présence porte une signature : elle ne peut pas être effacée.",
                         field="status",
                     )
                 _guard_sealed(s, ws, sess, officer_override, reason, ["deleted"], pk)
@@ -469,9 +469,9 @@ def set_attendance(
 
 
 def mark_all_present(ws: Workspace, session_id: str, *, mode: str = "papier") -> ChangeSet:
-    """« Tous présents »: every expected person with nothing recorded becomes présent.
+    """« Tous présents »: every expected person with nothing recorded becomes présent.
 
-    Recorded statuses are kept; people who sent their apologies (invitation « excusé ») are
+    Recorded statuses are kept; people who sent their apologies (invitation « excusé ») are
     recorded excusé; unsubscribed people are left out.
     """
     with ws.unit() as s:
@@ -573,7 +573,7 @@ def record_signature(
 ) -> SignatureSaved:
     """Keep a signature from the kiosk (image as a Blob, strokes as an attachment).
 
-    The person is recorded présent (or keeps « retard »), mode « tablette ». A second
+    The person is recorded présent (or keeps « retard »), mode « tablette ». A second
     signature for the same session is refused unless ``replace``.
     """
     with ws.unit(write=True) as s:
@@ -609,8 +609,8 @@ def add_walk_in(
     strokes: Sequence | None = None,
     png: bytes | None = None,
 ) -> WalkInResult:
-    """« Je ne suis pas sur la liste »: add the person (and their structure when unknown),
-    invite them as « inscrit », and record their presence — with their signature when
+    """« Je ne suis pas sur la liste »: add the person (and their structure when unknown),
+    invite them as « inscrit », and record their presence — with their signature when
     ``strokes`` and ``png`` are given."""
     last, first = data.last_name.strip(), data.first_name.strip()
     if not last:
@@ -618,7 +618,7 @@ def add_walk_in(
     if not first:
         raise ValidationError("Indiquez votre prénom.", field="first_name")
     if data.category not in labels.PERSON_CATEGORIES:
-        raise ValidationError(f"Catégorie inconnue : « {data.category} ».", field="category")
+        raise ValidationError(f"Catégorie inconnue : « {data.category} ».", field="category")
     if png is not None or strokes is not None:
         _check_png(png or b"")
         normalise_strokes(strokes)
@@ -652,7 +652,7 @@ def add_walk_in(
         for pid in same_name:
             if pid in invited:
                 raise ValidationError(
-                    f"{display_name(first, last)} est déjà sur la liste : cherchez votre nom.",
+                    f"{display_name(first, last)} est déjà sur la liste : cherchez votre nom.",
                     field="last_name", code="deja-sur-la-liste",
                 )
         person_id = None
@@ -741,7 +741,7 @@ def unseal_session(ws: Workspace, session_id: str, reason: str) -> ChangeSet:
         sess = _session(s, session_id)
         if not sess.sealed:
             raise ValidationError("Ce créneau n'est pas scellé.", field="session")
-        set_audit_reason(s, reason.strip())  # logged as « déverrouillage » by the audit hook
+        set_audit_reason(s, reason.strip())  # logged as « déverrouillage » by the audit hook
         sess.sealed, sess.sealed_at, sess.sealed_by, sess.countersign_sha256 = False, None, "", None
     return ChangeSet(updated=(("sessions", session_id),))
 
@@ -828,14 +828,14 @@ def evidence(ws: Workspace, meeting_id: str, *, today: dt.date | None = None) ->
                                            len(unsigned), n_scans, sess.sealed))
         if nothing:
             what = "sans signature ni statut" if training else "sans statut de présence"
-            missing.append(f"{cap} : {len(nothing)} personne(s) {what} ({_names(nothing)}).")
+            missing.append(f"{cap} : {len(nothing)} personne(s) {what} ({_names(nothing)}).")
         if training and unsigned and not n_scans:
             missing.append(
-                f"{cap} : {len(unsigned)} présence(s) saisie(s) sans signature et aucune feuille "
+                f"{cap} : {len(unsigned)} présence(s) saisie(s) sans signature et aucune feuille "
                 f"signée scannée ({_names(unsigned)})."
             )
         if training and not sess.sealed:
-            missing.append(f"{cap} : contre-signature du formateur ou de l'organisateur manquante.")
+            missing.append(f"{cap} : contre-signature du formateur ou de l'organisateur manquante.")
     if not training and detail.sessions and not detail.minutes.strip():
         missing.append("Le compte rendu n'est pas rédigé.")
     due = bool(detail.sessions) and detail.sessions[-1].date <= today

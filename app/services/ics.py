@@ -134,7 +134,7 @@ def vtimezone(tz: str, year: int) -> list[str]:
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"Fuseau horaire inconnu : « {tz} ».", field="timezone") from exc
+        raise ValidationError(f"Fuseau horaire inconnu : « {tz} ».", field="timezone") from exc
     jan = dt.datetime(year, 1, 15, 12, tzinfo=zone)
     jul = dt.datetime(year, 7, 15, 12, tzinfo=zone)
     std, dst = jan.utcoffset(), jul.utcoffset()
@@ -155,7 +155,7 @@ def vtimezone(tz: str, year: int) -> list[str]:
         change = dt.datetime(march.year, 3, march.day, 1, tzinfo=dt.timezone.utc)
         if change.astimezone(zone).utcoffset() != dst or tz.split("/")[0] != "Europe":
             raise ValidationError(
-                f"Le fuseau « {tz} » n'est pas pris en charge pour les invitations.",
+                f"Le fuseau « {tz} » n'est pas pris en charge pour les invitations.",
                 field="timezone",
             )
         std_start = (dt.datetime(1970, 1, 1, 1) + std).time()
@@ -242,11 +242,11 @@ def meeting_events(ws: Workspace, meeting_id: str) -> list[IcsEvent]:
     )
     desc = [detail.kind_label]
     if detail.objectives:
-        desc += ["", f"Objectifs : {detail.objectives}"]
+        desc += ["", f"Objectifs : {detail.objectives}"]
     if detail.agenda:
-        desc += ["", "Ordre du jour :"] + [f"{i}. {a.text}" for i, a in enumerate(detail.agenda, 1)]
+        desc += ["", "Ordre du jour :"] + [f"{i}. {a.text}" for i, a in enumerate(detail.agenda, 1)]
     if detail.organiser:
-        desc += ["", f"Organisation : {detail.organiser}"
+        desc += ["", f"Organisation : {detail.organiser}"
                  + (f" ({detail.organiser_org})" if detail.organiser_org else "")]
     events = []
     many = len(detail.sessions) > 1
@@ -266,7 +266,7 @@ def meeting_events(ws: Workspace, meeting_id: str) -> list[IcsEvent]:
             sequence=sequence,
         ))
     if not events:
-        raise ValidationError("Cette réunion n'a aucun créneau : ajoutez-en un avant d'inviter.",
+        raise ValidationError("Cette réunion n'a aucun créneau : ajoutez-en un avant d'inviter.",
                               field="sessions")
     return events
 

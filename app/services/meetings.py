@@ -10,7 +10,7 @@ Main entry points
     / ``delete_meeting(ws, id)``; ``get_meeting(ws, id) -> MeetingDetail``;
     ``list_meetings(ws, …) -> tuple[MeetingSummary]``; ``agenda(ws, start, end)`` (one entry
     per session, for the week / month views); ``resolve_meeting(ws, "CP4")``;
-    ``next_in_series(ws, "CP")`` (after « CP4 » comes « CP5 »).
+    ``next_in_series(ws, "CP")`` (after « CP4 » comes « CP5 »).
     Sessions: ``default_sessions(start, days)`` (matin 9 h 00–12 h 30, après-midi
     13 h 30–17 h 00), ``add_session`` / ``update_session`` / ``remove_session`` (refused once
     the session holds signatures or is sealed).
@@ -56,7 +56,7 @@ from app.storage.models import (
 MORNING = (dt.time(9, 0), dt.time(12, 30))
 AFTERNOON = (dt.time(13, 30), dt.time(17, 0))
 HALF_DAY_SPLIT = dt.time(13, 0)
-"""A session starting before 13 h 00 and ending after it is a full day (« journée »)."""
+"""A session starting before 13 h 00 and ending after it is a full day (« journée »)."""
 
 Progress = Callable[[int, int, str], None]
 
@@ -128,7 +128,7 @@ class SessionView:
     start_time: dt.time
     end_time: dt.time
     label: str
-    label_text: str  # « Matin », « Après-midi »…
+    label_text: str  # « Matin », « Après-midi »…
     sealed: bool
     sealed_at: dt.datetime | None
     sealed_by: str
@@ -137,7 +137,7 @@ class SessionView:
 
     @property
     def caption(self) -> str:
-        """« mardi 12 mai 2026, matin (9 h 00 – 12 h 30) »."""
+        """« mardi 12 mai 2026, matin (9 h 00 – 12 h 30) »."""
         return (
             f"{fmt.date_long(self.date)}, {self.label_text.lower()} "
             f"({fmt.time_short(self.start_time)} – {fmt.time_short(self.end_time)})"
@@ -149,7 +149,7 @@ class ParticipantView:
     person_id: str
     first_name: str
     last_name: str
-    display_name: str  # « Alexandre FASSI »
+    display_name: str  # « Alexandre FASSI »
     organisation_id: str | None
     organisation: str  # acronym or name
     function: str  # function in that structure, else the category label
@@ -185,7 +185,7 @@ class MeetingDetail:
     title: str
     series: str
     number: int | None
-    reference: str  # « CP4 », or "" outside a series
+    reference: str  # « CP4 », or "" outside a series
     action_id: str | None
     action_title: str
     action_code: str
@@ -309,19 +309,19 @@ class _Changes:
 
 
 def display_name(first_name: str, last_name: str) -> str:
-    """« Alexandre FASSI » (last name in capitals, as in minutes and sheets)."""
+    """« Alexandre FASSI » (last name in capitals, as in minutes and sheets)."""
     return " ".join(x for x in (first_name.strip(), last_name.strip().upper()) if x)
 
 
 def reference(series: str, number: int | None) -> str:
-    """« CP4 »: the series followed by the number (as the detail pane shows it)."""
+    """« CP4 »: the series followed by the number (as the detail pane shows it)."""
     if not series:
         return ""
     return f"{series}{number}" if number is not None else series
 
 
 def session_label_for(start: dt.time, end: dt.time) -> str:
-    """« matin » before 13 h 00, « apres_midi » after, « journee » across it."""
+    """« matin » before 13 h 00, « apres_midi » after, « journee » across it."""
     if end <= HALF_DAY_SPLIT:
         return "matin"
     if start >= HALF_DAY_SPLIT:
@@ -387,18 +387,18 @@ def _validate_meeting(data: MeetingInput) -> None:
         raise ValidationError("Le titre ne doit pas dépasser 300 caractères.", field="title")
     if data.kind not in labels.MEETING_KINDS:
         raise ValidationError(
-            f"Type de réunion inconnu : « {data.kind} ». Types possibles : "
+            f"Type de réunion inconnu : « {data.kind} ». Types possibles : "
             + ", ".join(labels.MEETING_KINDS) + ".",
             field="kind",
         )
     if data.status not in labels.MEETING_STATUSES:
-        raise ValidationError(f"Statut inconnu : « {data.status} ».", field="status")
+        raise ValidationError(f"Statut inconnu : « {data.status} ».", field="status")
     if data.capacity is not None and data.capacity < 1:
         raise ValidationError("La capacité doit être un nombre positif.", field="capacity")
     if data.number is not None and data.number < 1:
         raise ValidationError("Le numéro dans la série doit être positif.", field="number")
     if data.number is not None and not data.series.strip():
-        raise ValidationError("Un numéro suppose une série (ex. « CP »).", field="series")
+        raise ValidationError("Un numéro suppose une série (ex. « CP »).", field="series")
     if len(data.series) > 60:
         raise ValidationError("Le nom de série ne doit pas dépasser 60 caractères.", field="series")
 
@@ -433,7 +433,7 @@ def _check_series_free(s: Session, data: MeetingInput, meeting_id: str | None) -
         q = q.where(Meeting.id != meeting_id)
     if s.execute(q).first() is not None:
         raise ValidationError(
-            f"La réunion « {reference(data.series.strip(), data.number)} » existe déjà : "
+            f"La réunion « {reference(data.series.strip(), data.number)} » existe déjà : "
             "choisissez un autre numéro.",
             field="number",
         )
@@ -579,7 +579,7 @@ def delete_meeting(ws: Workspace, meeting_id: str) -> ChangeSet:
 
 
 def next_in_series(ws: Workspace, series: str) -> NextInSeries:
-    """The number to propose for a new meeting of ``series``: after « CP4 » comes « CP5 »."""
+    """The number to propose for a new meeting of ``series``: after « CP4 » comes « CP5 »."""
     series = series.strip()
     with ws.unit() as s:
         row = s.execute(
@@ -593,7 +593,7 @@ def next_in_series(ws: Workspace, series: str) -> NextInSeries:
 
 
 def split_reference(text: str) -> tuple[str, int] | None:
-    """« CP5 » → ("CP", 5); « GT5 – réunion 2 » → ("GT5 – réunion", 2); None without a number."""
+    """« CP5 » → ("CP", 5); « GT5 – réunion 2 » → ("GT5 – réunion", 2); None without a number."""
     match = re.fullmatch(r"(.*\D)(\d+)", text.strip())
     if not match or not match.group(1).strip():
         return None
@@ -601,7 +601,7 @@ def split_reference(text: str) -> tuple[str, int] | None:
 
 
 def resolve_meeting(ws: Workspace, ref: str) -> str:
-    """A meeting id from an id, a series reference (« CP4 ») or a unique title prefix."""
+    """A meeting id from an id, a series reference (« CP4 ») or a unique title prefix."""
     ref = (ref or "").strip()
     if not ref:
         raise ValidationError("Indiquez une réunion (identifiant, référence ou titre).", field="meeting")
@@ -627,11 +627,11 @@ def resolve_meeting(ws: Workspace, ref: str) -> str:
     if len(prefix) == 1:
         return prefix[0].id
     if not prefix:
-        raise NotFound(f"Aucune réunion ne correspond à « {ref} ».")
-    names = " ; ".join(f"« {r.title} »" for r in prefix[:5])
+        raise NotFound(f"Aucune réunion ne correspond à « {ref} ».")
+    names = " ; ".join(f"« {r.title} »" for r in prefix[:5])
     more = f" (et {len(prefix) - 5} autres)" if len(prefix) > 5 else ""
     raise ValidationError(
-        f"« {ref} » désigne plusieurs réunions : {names}{more}. Précisez.", field="meeting"
+        f"« {ref} » désigne plusieurs réunions : {names}{more}. Précisez.", field="meeting"
     )
 
 
@@ -875,12 +875,12 @@ def agenda(ws: Workspace, start: dt.date, end: dt.date) -> tuple[AgendaEntry, ..
 def _check_removable(s: Session, row: MeetingSession) -> None:
     if row.sealed:
         raise ValidationError(
-            f"Le créneau du {fmt.date_long(row.date)} est scellé : il ne peut plus être modifié.",
+            f"Le créneau du {fmt.date_long(row.date)} est scellé : il ne peut plus être modifié.",
             field="sessions",
         )
     if _signature_count(s, [row.id]).get(row.id):
         raise ValidationError(
-            f"Le créneau du {fmt.date_long(row.date)} porte déjà des signatures : "
+            f"Le créneau du {fmt.date_long(row.date)} porte déjà des signatures : "
             "il ne peut plus être supprimé ni déplacé.",
             field="sessions",
         )
@@ -996,9 +996,9 @@ def _primary_org(s: Session, person_ids: Sequence[str]) -> dict[str, str]:
 
 def _check_role_status(role: str, status: str) -> None:
     if role not in labels.PARTICIPANT_ROLES:
-        raise ValidationError(f"Rôle inconnu : « {role} ».", field="role")
+        raise ValidationError(f"Rôle inconnu : « {role} ».", field="role")
     if status not in labels.INVITATION_STATUSES:
-        raise ValidationError(f"Statut d'invitation inconnu : « {status} ».", field="invitation_status")
+        raise ValidationError(f"Statut d'invitation inconnu : « {status} ».", field="invitation_status")
 
 
 def _add(
@@ -1098,13 +1098,13 @@ def add_by_criteria(
     organisation_kinds: Sequence[str] = (),
 ) -> AddResult:
     """Invite the contacts of given categories and/or whose structure is in given territories
-    (territory name or postcode prefix, e.g. « 89 ») and/or of given kinds of structure."""
+    (territory name or postcode prefix, e.g. « 89 ») and/or of given kinds of structure."""
     if not (categories or territories or organisation_kinds):
         raise ValidationError("Choisissez au moins une catégorie, un territoire ou un type de structure.",
                               field="categories")
     unknown = [c for c in categories if c not in labels.PERSON_CATEGORIES]
     if unknown:
-        raise ValidationError(f"Catégorie inconnue : « {unknown[0]} ».", field="categories")
+        raise ValidationError(f"Catégorie inconnue : « {unknown[0]} ».", field="categories")
     ch = _Changes()
     with ws.unit(write=True) as s:
         _meeting(s, meeting_id)
@@ -1191,7 +1191,7 @@ def set_role(ws: Workspace, meeting_id: str, person_id: str, role: str) -> Chang
 
 
 def remove_participant(ws: Workspace, meeting_id: str, person_id: str) -> ChangeSet:
-    """Withdraw an invitation. Refused when the person has signed: mark them « désinscrit » instead."""
+    """Withdraw an invitation. Refused when the person has signed: mark them « désinscrit » instead."""
     with ws.unit(write=True) as s:
         row = _live(s, Participant, participant_id(meeting_id, person_id), "Cette invitation")
         signed = s.execute(
@@ -1203,7 +1203,7 @@ def remove_participant(ws: Workspace, meeting_id: str, person_id: str) -> Change
         ).scalar_one()
         if signed:
             raise ValidationError(
-                "Cette personne a déjà émargé : elle ne peut pas être retirée de la réunion.",
+                "Cette personne a déjà émargé : elle ne peut pas être retirée de la réunion.",
                 field="participants",
             )
         row.deleted = True
@@ -1227,14 +1227,14 @@ def _read_rows(path: Path) -> list[list[str]]:
     """The cells of a CSV (; or , separated, UTF-8 or Windows-1252) or XLSX file as text."""
     suffix = path.suffix.lower()
     if not path.exists():
-        raise NotFound(f"Fichier introuvable : « {path} ».")
+        raise NotFound(f"Fichier introuvable : « {path} ».")
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:
-            raise ValidationError(f"Classeur illisible : {exc}", field="file") from exc
+            raise ValidationError(f"Classeur illisible : {exc}", field="file") from exc
         try:
             sheet = wb.worksheets[0]
             return [
@@ -1257,7 +1257,7 @@ def _read_rows(path: Path) -> list[list[str]]:
         if first.count("\t") > max(first.count(";"), first.count(",")):
             delimiter = "\t"
         return [[c.strip() for c in row] for row in csv.reader(text.splitlines(), delimiter=delimiter)]
-    raise ValidationError("Format non pris en charge : choisissez un fichier .csv ou .xlsx.", field="file")
+    raise ValidationError("Format non pris en charge : choisissez un fichier .csv ou .xlsx.", field="file")
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
@@ -1269,8 +1269,8 @@ def _map_header(header: list[str]) -> dict[str, int]:
                 out[target] = idx
     if "last_name" not in out:
         raise ValidationError(
-            "La première ligne doit nommer les colonnes, dont au moins « Nom » "
-            "(et de préférence « Prénom », « Courriel », « Structure »).",
+            "La première ligne doit nommer les colonnes, dont au moins « Nom » "
+            "(et de préférence « Prénom », « Courriel », « Structure »).",
             field="file",
         )
     return out
@@ -1297,7 +1297,7 @@ def import_participants(
 
     Each line is matched to an existing contact by e-mail, else by name (and structure when
     several people share a name). Matched people are invited. Unknown people are reported
-    (outcome « inconnu ») and created only when ``create_unknown`` is true — with their
+    (outcome « inconnu ») and created only when ``create_unknown`` is true — with their
     structure when it is not in the base either — the GUI first calls with ``dry_run=True``
     to show the list and asks for confirmation. Ambiguous lines are never guessed.
     Lines are numbered as in a spreadsheet (the header is line 1).
@@ -1357,7 +1357,7 @@ def import_participants(
                 continue
             if email and ("@" not in email or " " in email):
                 out.append(ImportedRow(**base, person_id=None, outcome="rejeté",
-                                       reason=f"courriel invalide « {email} »"))
+                                       reason=f"courriel invalide « {email} »"))
                 continue
             candidates = by_email.get(email, []) if email else []
             if len(candidates) != 1:
@@ -1366,7 +1366,7 @@ def import_participants(
                     candidates = [c for c in candidates if org_id in affs.get(c, set())]
             if len(candidates) > 1:
                 out.append(ImportedRow(**base, person_id=None, outcome="ambigu",
-                                       reason=f"{len(candidates)} contacts portent ce nom : "
+                                       reason=f"{len(candidates)} contacts portent ce nom : "
                                               "précisez le courriel ou la structure"))
                 continue
             if candidates:
