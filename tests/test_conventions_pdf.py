@@ -225,3 +225,16 @@ def test_cli_prints_and_lists(ws, orgs, db, tmp_path, capsys):
     assert main(["conventions", "alerts", "--today", "2026-02-01", "--json", "--db",
                  str(db)]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_every_demo_convention_prints(demo_ws, tmp_path):
+    rows = cs.list_conventions(demo_ws)
+    assert rows, "the demo holds conventions"
+    for row in rows:
+        out = tmp_path / f"{row.number}.pdf"
+        result = write_convention_pdf(demo_ws, row.id, out)
+        pages = pdf_pages(out)
+        assert result.pages == len(pages)
+        assert all(row.number in page for page in pages)
+        assert f"Page {len(pages)} / {len(pages)}" in pages[-1]
+    cs.alerts(demo_ws)  # computes on real-looking data without error

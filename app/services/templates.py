@@ -789,9 +789,8 @@ def _blocks(body: str, facts: _Facts, strict: bool, where: str) -> tuple[Block, 
     return tuple(out)
 
 
-def _render(name: str, preamble: str, articles: Sequence[ArticleDraft], facts: _Facts,
-            strict: bool, show_all: bool = False) -> tuple[tuple[Block, ...],
-                                                          tuple[RenderedArticle, ...]]:
+def _render(preamble: str, articles: Sequence[ArticleDraft], facts: _Facts, strict: bool,
+            show_all: bool = False) -> tuple[tuple[Block, ...], tuple[RenderedArticle, ...]]:
     rendered = []
     number = 0
     for a in articles:
@@ -833,7 +832,7 @@ def render_convention(ws: Workspace, convention_id: str) -> RenderedConvention:
         t, articles = _template_for(s, cv)
         name, preamble = t.name, t.preamble
         tid = t.id
-    pre, rendered = _render(name, preamble, articles, facts, strict=True)
+    pre, rendered = _render(preamble, articles, facts, strict=True)
     return RenderedConvention(tid, name, pre, rendered)
 
 
@@ -855,14 +854,13 @@ def render_preview(ws: Workspace, template: str | Sequence[ArticleDraft],
             t = _get_template(s, template)
             articles = [ArticleDraft(a.title, a.body, a.condition) for a in _articles(s, t.id)]
             preamble = t.preamble if preamble is None else preamble
-            name = t.name
     else:
-        articles, name = list(template), ""
+        articles = list(template)
     if convention_id:
         facts = _facts(get_convention(ws, convention_id), identity)
-        pre, rendered = _render(name, preamble or "", articles, facts, strict=False)
+        pre, rendered = _render(preamble or "", articles, facts, strict=False)
     else:
-        pre, rendered = _render(name, preamble or "", articles, _sample_facts(identity),
+        pre, rendered = _render(preamble or "", articles, _sample_facts(identity),
                                 strict=False, show_all=True)
     out = []
     if pre:
