@@ -69,6 +69,7 @@ _OVERSEAS_PREFIXES: dict[str, str] = {
     "0594": "GF", "0694": "GF",
     "0596": "MQ", "0696": "MQ", "0697": "MQ",
 }
+_COUNTRY_CODES = {"FR": 33, "RE": 262, "YT": 262, "GP": 590, "GF": 594, "MQ": 596}
 _PHONE_JUNK = re.compile(r"[\s.\-/()\u00a0\u202f]")
 
 
@@ -94,9 +95,7 @@ def normalise_phone(value: str | int | None, *, field: str = "phone") -> str:
             "(espaces, points et tirets sont acceptés).",
             field=field,
         )
-    if compact.startswith("+"):
-        region = None
-    else:
+    if not compact.startswith("+"):
         if len(digits) == 9 and digits[0] != "0":
             # A spreadsheet dropped the leading zero of a French number.
             digits = "0" + digits
@@ -107,15 +106,21 @@ def normalise_phone(value: str | int | None, *, field: str = "phone") -> str:
                 field=field,
             )
         region = _OVERSEAS_PREFIXES.get(digits[:4], "FR")
-        compact = digits
+        # A national number: no need for phonenumbers' (slow) parsing, only its ranges.
+        parsed = phonenumbers.PhoneNumber(
+            country_code=_COUNTRY_CODES[region], national_number=int(digits[1:]))
+        if not phonenumbers.is_valid_number(parsed):
+            raise ValidationError(
+                f"Téléphone invalide : « {text} » n'est pas un numéro attribué en France "
+                "ni outre-mer.", field=field)
+        return f"+{parsed.country_code}{parsed.national_number}"
     try:
-        parsed = phonenumbers.parse(compact, region)
+        parsed = phonenumbers.parse(compact, None)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(f"Téléphone invalide : « {text} » n'est pas un numéro.", field=field) from exc
     if not phonenumbers.is_valid_number(parsed):
-        where = "en France ni outre-mer" if region else "dans le pays indiqué"
         raise ValidationError(
-            f"Téléphone invalide : « {text} » n'est pas un numéro attribué {where}.",
+            f"Téléphone invalide : « {text} » n'est pas un numéro attribué dans le pays indiqué.",
             field=field,
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
