@@ -14,6 +14,7 @@ anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -115,10 +116,15 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+_BEFORE_PUNCTUATION = re.compile(r"[ \u202f]([:;!?»])")
+
+
 def esc(text: object) -> str:
-    """Escaped for a Paragraph, with Babel's narrow no-break spaces (« 10 000,00 € ») made
-    plain no-break spaces: ReportLab would break a line inside the amount at U+202F."""
-    return _common_esc(text).replace("\u202f", "\u00a0")
+    """Escaped for a Paragraph, with French no-break spaces: before « : ; ! ? » and after
+    « «, and inside amounts (Babel's U+202F, at which ReportLab would break a line)."""
+    text = _BEFORE_PUNCTUATION.sub("\u00a0\\1", str(text) if text is not None else "")
+    text = text.replace("« ", "«\u00a0").replace("\u202f", "\u00a0")
+    return _common_esc(text)
 
 
 def _or_gap(value: str, gap: str = GAP) -> str:
