@@ -258,6 +258,7 @@ class _Cancel(Exception):
 # --- Cells -------------------------------------------------------------------------------
 
 _MULTILINE = {"address", "notes"}
+_BREAKS = re.compile(r"\s*[\r\n\t]+\s*")
 _FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -285,8 +286,8 @@ def cell_text(value: Any, field_name: str = "") -> str:
     if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
         text = text[1:]
     if field_name in _MULTILINE:
-        return "\n".join(line.strip() for line in text.strip().splitlines())
-    return " ".join(text.split())
+        return "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return _BREAKS.sub(" ", text).strip()
 
 
 # --- Lookups shared by the validation and the write --------------------------------------
@@ -615,7 +616,9 @@ def _import(
         return replace(report, cancelled=True)
     if progress is not None:
         progress(100, 100, "Import terminé.")
-    return replace(report, written=True, **result)
+    changed = result["created"] + result["updated"] + result["structures_created"] + result.pop(
+        "functions_created")
+    return replace(report, written=changed > 0, **result)
 
 
 def _existing_issue(target: str, plan: _Plan) -> LineIssue:
@@ -631,15 +634,17 @@ def _write(s: Session, target: str, plans: Iterator[_Plan], update_existing: boo
     model = Organisation if target == "organisations" else Person
     defaults = _row_defaults(model)
     created_ids: list[str] = []
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "structures_created": 0}
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "structures_created": 0,
+              "functions_created": 0}
     batch: list[_Plan] = []
     org_ids: dict[str, str] = {}
     done = 0
 
     def flush_batch() -> None:
         creates = [p for p in batch if p.action == "create"]
+        linked = [p for p in batch if p.action == "create" or update_existing]
         if target == "people":
-            _ensure_structures(s, batch, org_ids, counts)
+            _ensure_structures(s, linked, org_ids, counts)
         rows = []
         for p in creates:
             row = {**defaults, **p.values}
@@ -655,7 +660,7 @@ def _write(s: Session, target: str, plans: Iterator[_Plan], update_existing: boo
         if updates and update_existing:
             _apply_updates(s, model, updates, counts)
         if target == "people":
-            _affiliate(s, [p for p in batch if p.action == "create" or update_existing])
+            counts["functions_created"] += _affiliate(s, linked)
         batch.clear()
 
     for plan in plans:
@@ -726,26 +731,34 @@ def _ensure_structures(s: Session, plans: list[_Plan], org_ids: dict[str, str],
     counts["structures_created"] += len(rows)
 
 
-def _affiliate(s: Session, plans: list[_Plan]) -> None:
-    """Give each person the function named on its line, in that structure (once)."""
+def _affiliate(s: Session, plans: list[_Plan]) -> int:
+    """Give each person the function named on its line, in that structure, unless the
+    person already holds a current function in a structure of that name."""
     wanted = [p for p in plans if p.org_id]
     if not wanted:
-        return
+        return 0
     person_ids = [p.record_id for p in wanted]
     current: dict[tuple[str, str], list[Affiliation]] = defaultdict(list)
     primary: set[str] = set()
-    for a in s.execute(select(Affiliation).where(Affiliation.person_id.in_(person_ids),
-                                                 Affiliation.deleted.is_(False))).scalars():
-        if a.end_date is None:
-            current[(a.person_id, a.organisation_id)].append(a)
-            if a.is_primary:
-                primary.add(a.person_id)
+    rows_ = s.execute(
+        select(Affiliation, Organisation.name)
+        .join(Organisation, Organisation.id == Affiliation.organisation_id)
+        .where(Affiliation.person_id.in_(person_ids), Affiliation.deleted.is_(False),
+               Affiliation.end_date.is_(None)))
+    for a, org_name in rows_:
+        current[(a.person_id, a.organisation_id)].append(a)
+        current[(a.person_id, "nom:" + fold(org_name))].append(a)
+        if a.is_primary:
+            primary.add(a.person_id)
     rows = []
+    changed = 0
     for plan in wanted:
-        found = current.get((plan.record_id, plan.org_id))
-        if found:
-            if plan.function and all(fold(a.function) != fold(plan.function) for a in found):
+        found = (current.get((plan.record_id, plan.org_id))
+                 or current.get((plan.record_id, "nom:" + fold(plan.org_name))))
+        if found is not None:
+            if found and plan.function and all(fold(a.function) != fold(plan.function) for a in found):
                 found[0].function = plan.function
+                changed += 1
             continue
         rows.append({**_row_defaults(Affiliation), "person_id": plan.record_id,
                      "organisation_id": plan.org_id, "function": plan.function,
@@ -754,6 +767,7 @@ def _affiliate(s: Session, plans: list[_Plan]) -> None:
         current[(plan.record_id, plan.org_id)] = []
     bulk_insert(s, Affiliation, rows)
     s.flush()
+    return changed + len(rows)
 
 
 def import_organisations(
