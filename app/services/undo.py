@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import MaillageError
 from app.services.workspace import ChangeSet, Workspace
+from app.storage.ids import new_id
 from app.storage.models import SYNCED_MODELS, Synced, user_columns
 
 MODELS: dict[str, type[Synced]] = {m.__tablename__: m for m in SYNCED_MODELS}
@@ -146,7 +147,8 @@ class ChangeRecorder:
     def created(self, obj: Synced) -> Synced:
         """Call after ``session.add(obj)`` for a new row (its id is assigned if missing)."""
         if obj.id is None:
-            self.session.flush([obj])
+            natural = getattr(obj, "natural_id", None)
+            obj.id = natural() if natural is not None else new_id()
         key = (obj.__tablename__, obj.id)
         self._before.setdefault(key, None)
         self._objects[key] = obj
