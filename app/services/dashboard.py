@@ -103,40 +103,18 @@ def dashboard(ws: Workspace, today: dt.date | None = None) -> Dashboard:
             for r in rows
         )
 
-        ending = s.execute(
-            select(Convention)
-            .where(
-                Convention.deleted.is_(False),
-                Convention.status.in_(("signee", "en_cours")),
-                Convention.end_date >= today,
-                Convention.end_date <= today + dt.timedelta(days=60),
-            )
-            .order_by(Convention.end_date)
-        ).scalars().all()
-        unsigned = s.execute(
-            select(Convention)
-            .where(
-                Convention.deleted.is_(False),
-                Convention.status == "envoyee",
-                Convention.sent_date <= today - dt.timedelta(days=30),
-            )
-            .order_by(Convention.sent_date)
-        ).scalars().all()
-        alerts = tuple(
-            DashboardItem("conventions", c.id, f"{c.number} – {c.title}",
-                          f"se termine le {fmt.date_long(c.end_date)}")
-            for c in ending
-        ) + tuple(
-            DashboardItem("conventions", c.id, f"{c.number} – {c.title}",
-                          f"envoyée le {fmt.date_long(c.sent_date)}, toujours pas signée")
-            for c in unsigned
-        )
         last_import = s.execute(select(func.max(Peer.last_import_at))).scalar()
         signed = s.execute(
             select(func.count()).select_from(Attendance).where(
                 Attendance.signature_sha256.is_not(None), Attendance.deleted.is_(False)
             )
         ).scalar_one()
+    from app.services.conventions import alerts as convention_alerts
+
+    alerts = tuple(
+        DashboardItem(a.view, a.record_id, a.title, a.message)
+        for a in convention_alerts(ws, today)
+    )
     return Dashboard(
         organisation_name=identity.organisation_name,
         site_name=identity.site_name,

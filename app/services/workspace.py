@@ -89,8 +89,10 @@ def open_workspace(path: Path | str | None, *, create: bool = True) -> Workspace
     ws = Workspace(open_database(path, create=create, before_migration=backup_before_migration))
     try:
         from app.services.reference import ensure_reference_data
+        from app.services.templates import ensure_templates
 
         ensure_reference_data(ws)
+        ensure_templates(ws)
     except Exception:
         ws.close()
         raise
