@@ -289,6 +289,17 @@ def meeting_detail(ws: Workspace, record_id: str) -> RecordDetail:
 
 
 def convention_detail(ws: Workspace, record_id: str) -> RecordDetail:
+    from app.services.conventions import consolidated
+
+    cons = consolidated(ws, record_id)
+    period = (f"du {fmt.date_short(cons.start_date)} au {fmt.date_short(cons.end_date)}"
+              if cons.start_date and cons.end_date else "")
+    consolidated_fields = [
+        ("Période", period + (" (après avenant)" if cons.amended and period else "")),
+        ("Montant", fmt.money(cons.amount_cents) + (" (après avenant)" if cons.amended else "")),
+    ]
+    if cons.amended:
+        consolidated_fields.append(("Montant initial", fmt.money(cons.initial_amount_cents)))
     with ws.unit() as s:
         c = s.get(Convention, record_id)
         if c is None or c.deleted:
@@ -315,12 +326,10 @@ def convention_detail(ws: Workspace, record_id: str) -> RecordDetail:
             [
                 ("Type", labels.label(labels.CONVENTION_KINDS, c.kind)),
                 ("Statut", labels.label(labels.CONVENTION_STATUSES, c.status)),
+                *consolidated_fields,
                 ("Avenant à", f"{parent.number} – {parent.title}" if parent else ""),
                 ("Action", f"{action.code} – {action.title}" if action else ""),
                 ("Objet", c.object),
-                ("Période", f"du {fmt.date_short(c.start_date)} au {fmt.date_short(c.end_date)}"
-                 if c.start_date and c.end_date else ""),
-                ("Montant", fmt.money(c.amount_cents)),
                 ("Taux FSE", fmt.percent(c.fse_rate) if c.fse_rate else ""),
                 ("Pièces exigées", ", ".join(labels.label(labels.EVIDENCE_KINDS, e) for e in c.required_evidence or [])),
                 ("Signée le", fmt.date_short(c.signed_date)),
