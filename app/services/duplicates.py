@@ -287,7 +287,7 @@ def _match(table: str, records: list[_Rec], focus: set[str] | None) -> _Pairs:
         for j, name in enumerate(names):
             for key in _name_keys(name):
                 index[key].append(j)
-        ratio_of = fuzz.token_sort_ratio
+        ratio_of = _similarity
         for a in queries:
             seen: set[int] = set()
             for key in _name_keys(a.name):
@@ -298,7 +298,7 @@ def _match(table: str, records: list[_Rec], focus: set[str] | None) -> _Pairs:
                 b = members[j]
                 if a.id == b.id or (focus is None and a.id > b.id):
                     continue
-                ratio = ratio_of(a.name, names[j], score_cutoff=threshold)
+                ratio = ratio_of(a.name, names[j], threshold)
                 if ratio:
                     pairs.add(a.id, b.id, _name_reason(table, ratio, block), int(min(ratio, 99)) - 15)
     return pairs
@@ -309,6 +309,13 @@ _STOP_WORDS = frozenset({
     "sur", "association", "asso",
 })
 MAX_NAME_GROUP = 200
+
+
+def _similarity(a: str, b: str, cutoff: float) -> float:
+    """Similar words in any order (« Relais de l'Yonne (Le) »), or the same letters spaced
+    differently (« Le Fèvre » / « Lefèvre », « Jean Baptiste » / « Jean-Baptiste »)."""
+    return max(fuzz.token_sort_ratio(a, b, score_cutoff=cutoff),
+               fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""), score_cutoff=cutoff))
 
 
 @functools.lru_cache(maxsize=65536)
