@@ -155,3 +155,24 @@ def render_page(path: Path, index: int, dpi: int = 150):
         return img
     finally:
         pdf.close()
+
+
+def add_people(net: Network, meeting_id: str, count: int, *, prefix: str = "Membre") -> list[str]:
+    """Invite ``count`` more people (« Membre0001 Prénom1 », structure « Structure 3 »)."""
+    ids = []
+    with net.ws.unit(write=True) as s:
+        orgs = []
+        for k in range(7):
+            org = Organisation(name=f"Structure {k}")
+            s.add(org)
+            orgs.append(org)
+        s.flush()
+        for i in range(count):
+            p = Person(last_name=f"{prefix}{i:04d}", first_name=f"Prénom{i}", category="autre")
+            s.add(p)
+            s.flush()
+            s.add(Affiliation(person_id=p.id, organisation_id=orgs[i % 7].id, function="Technicien",
+                              is_primary=True))
+            ids.append(p.id)
+    svc.add_participants(net.ws, meeting_id, ids)
+    return ids

@@ -24,6 +24,7 @@ category are left out too (« Participant(e) » instead).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import uuid
@@ -65,7 +66,7 @@ QR_PREFIX = "MAILLAGE-EM"
 SESSION_SUFFIX = 12  # hex digits of a session id kept in the QR code (the random end)
 PORTRAIT_MAX_SESSIONS = 3
 MIN_SIGNATURE_WIDTH = 24 * mm
-MAX_SIGNATURE_WIDTH = 45 * mm
+MAX_SIGNATURE_WIDTH = 34 * mm
 ROW_HEIGHT = 11 * mm
 CELL_PAD = 2.5
 SHEET_TITLE = "Feuille d'émargement"
@@ -322,9 +323,12 @@ def max_sessions(landscape: bool) -> int:
     return int((frame_width(True) - sum(_FIXED_MIN)) // MIN_SIGNATURE_WIDTH)
 
 
-def column_widths(n_sessions: int, landscape: bool) -> list[float]:
+def column_widths(n_sessions: int, landscape: bool, last_number: int = 99) -> list[float]:
+    """N°, Nom, Prénom, Structure, Fonction, then one signature column per session."""
     total = frame_width(landscape)
     fixed = list(_FIXED_MIN)
+    # N° wide enough for the largest number (« 1005 » on a forum sheet).
+    fixed[0] = max(fixed[0], stringWidth(str(last_number), FONT_CONDENSED, 8.5) + 2 * CELL_PAD + 1)
     if n_sessions:
         sig = min(MAX_SIGNATURE_WIDTH, max(MIN_SIGNATURE_WIDTH, (total - sum(fixed)) / n_sessions))
     else:
@@ -410,10 +414,20 @@ def _details_block(sheet: AttendanceSheet, group: Sequence[SheetSession], landsc
 
 
 def _text_cell(text: str, width: float, font: str, st: ParagraphStyle) -> str | Paragraph:
-    """Plain text when it fits on one line (fast), else a wrapping Paragraph."""
-    if stringWidth(text, font, st.fontSize) <= width - 2 * CELL_PAD:
+    """Plain text when it fits on one line (fast), else a wrapping Paragraph — in a smaller
+    size when one word alone is wider than the cell, so that words are not cut."""
+    room = width - 2 * CELL_PAD
+    if stringWidth(text, font, st.fontSize) <= room:
         return text
+    longest = max(stringWidth(w, font, st.fontSize) for w in text.split(" ") if w)
+    if longest > room:
+        return Paragraph(esc(text), _shrunk(st, max(6.0, round(st.fontSize * room / longest - 0.05, 1))))
     return Paragraph(esc(text), st)
+
+
+@functools.lru_cache(maxsize=64)
+def _shrunk(st: ParagraphStyle, size: float) -> ParagraphStyle:
+    return ParagraphStyle(f"{st.name}_{size}", parent=st, fontSize=size, leading=size * 1.18)
 
 
 class _Signature(Flowable):
@@ -452,7 +466,7 @@ def _signature_cell(cell: SheetCell, width: float, height: float) -> object:
 
 def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], landscape: bool) -> Table:
     st = _styles()
-    widths = column_widths(len(group), landscape)
+    widths = column_widths(len(group), landscape, len(sheet.rows) + sheet.blank_rows)
     # Plain strings (not Paragraphs): the header row is drawn again on every page.
     head_cells: list[object] = ["N°", "Nom", "Prénom", "Structure", "Fonction /\ncatégorie"]
     for x in group:
@@ -547,6 +561,9 @@ def _countersign_block(sheet: AttendanceSheet, group: Sequence[SheetSession], la
             parts.append(Paragraph(
                 f"<i>Scellé par {esc(x.sealed_by)} le {esc(_when(x.sealed_at))}</i>",
                 st["box"]))
+        elif sheet.signed:
+            parts.append(Spacer(1, 16 * mm))
+            parts.append(Paragraph("<i>Créneau non scellé</i>", st["box"]))
         else:
             parts.append(Spacer(1, 16 * mm))
             parts.append(Paragraph("<i>Signature</i>", st["box"]))
