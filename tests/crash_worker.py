@@ -4,9 +4,9 @@ Usage: ``python tests/crash_worker.py OPERATION DATABASE``. It prints ``GO`` onc
 database is open (the parent starts its random delay from there), runs the operation, then
 prints ``DONE <seconds>``. Operations:
 
-- ``import``: what an import does — the precautionary backup (``backup_before``), then one
-  transaction of :data:`IMPORT_ROWS` stamped inserts (``bulk_insert``); stands for the CSV
-  import until ``app/io/partners_import.py`` exists;
+- ``import``: the CSV import of :data:`IMPORT_ROWS` structures
+  (``app.io.partners_import.import_organisations``: every line checked, then one
+  transaction), preceded by the precautionary backup (``backup_before``) every import takes;
 - ``edits``: one unit of work changing :data:`EDIT_ROWS` structures through the ORM
   (stamping and audit hooks included);
 - ``backup``: a backup of the whole database by chunks (the slow path the GUI uses).
@@ -33,25 +33,34 @@ def _say(text: str) -> None:
     sys.stdout.flush()
 
 
+def write_csv(path: Path) -> None:
+    """A partners' file as Excel writes it: ``;``, UTF-8 with BOM, French headers."""
+    lines = ["Raison sociale;Code postal;Commune;Téléphone"]
+    lines += [f"{IMPORT_NAME} {i};89200;Avallon;03 86 34 {i % 100:02d} {i // 100 % 100:02d}"
+              for i in range(IMPORT_ROWS)]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+
+
 def run(operation: str, db: Path) -> None:
     from sqlalchemy import select
 
     from app.services.backups import backup_before, make_backup
     from app.services.workspace import open_workspace
     from app.storage.models import Organisation
-    from app.storage.stamping import bulk_insert
 
+    csv_path = db.with_name("structures.csv")
+    if operation == "import":
+        write_csv(csv_path)
     ws = open_workspace(db, create=False)
     _say("GO")
     start = time.perf_counter()
     if operation == "import":
+        from app.io.partners_import import import_organisations
+
         backup_before(ws, "import")
-        with ws.unit(write=True) as s:
-            for chunk in range(0, IMPORT_ROWS, 1000):
-                bulk_insert(s, Organisation, [
-                    {"name": f"{IMPORT_NAME} {i}", "city": "Avallon", "postcode": "89200"}
-                    for i in range(chunk, chunk + 1000)
-                ])
+        report = import_organisations(ws, csv_path)
+        if report.created != IMPORT_ROWS:
+            raise SystemExit(f"import incomplet : {report.as_dict()}")
     elif operation == "edits":
         with ws.unit(write=True) as s:
             for org in s.execute(select(Organisation).order_by(Organisation.id).limit(EDIT_ROWS)).scalars():

@@ -8,9 +8,9 @@ drawn between 0 and 130 % of that duration.
 ``MAILLAGE_CRASH_TRIALS`` sets the number of trials per operation (3 in the normal suite,
 50 with ``make soak``); ``MAILLAGE_CRASH_SEED`` replays a run (the seed is printed).
 
-Not covered yet: the sync import (``app/sync`` does not exist yet) and the real CSV import
-(``app/io/partners_import.py``): the ``import`` trial runs the same shape of work (a
-precautionary backup then one transaction of stamped inserts).
+Operations: the CSV import of structures (``app.io.partners_import``, preceded by the
+precautionary backup), a batch of ORM edits, a backup. Not covered yet: the sync import
+(``app/sync`` does not exist yet).
 """
 
 from __future__ import annotations
