@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,15 +132,19 @@ def _pages(path: Path) -> Iterator[_Page]:
 
     try:
         pdf = pdfium.PdfDocument(str(path))
+        # A second handle only for extracting pages: rendering fills pdfium's caches, which
+        # would otherwise change the bytes of pages extracted afterwards.
+        source = pdfium.PdfDocument(str(path))
     except Exception as exc:
         raise ValidationError(f"PDF illisible : « {path.name} ».", field="file") from exc
     try:
         for i in range(len(pdf)):
             single = pdfium.PdfDocument.new()
-            single.import_pages(pdf, [i])
+            single.import_pages(source, [i])
             buf = io.BytesIO()
             single.save(buf)
             single.close()
+            data = _stable_id(buf.getvalue())
 
             def render(dpi: int, i: int = i) -> object:
                 page = pdf[i]
@@ -148,9 +153,33 @@ def _pages(path: Path) -> Iterator[_Page]:
                 finally:
                     page.close()
 
-            yield _Page(i, buf.getvalue(), "application/pdf", render)
+            yield _Page(i, data, "application/pdf", render)
     finally:
+        source.close()
         pdf.close()
+
+
+_PDF_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
+
+
+_PDF_DATE = re.compile(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})")
+
+
+def _stable_id(pdf: bytes) -> bytes:
+    """Make an extracted page's bytes depend on its content only: the creation date pdfium
+    writes becomes 1970 (same length, so the cross-reference offsets hold) and the random
+    trailer /ID is derived from the content. The same scanned page then always gives the
+    same bytes, hence the same Blob, and filing a scan twice adds nothing."""
+    pdf = _PDF_DATE.sub(lambda m: m.group(0)[: -14] + b"19700101000000", pdf)
+
+    def same_length(match: re.Match[bytes]) -> bytes:
+        digest = hashlib.sha256(_PDF_ID.sub(b"", pdf)).hexdigest().upper().encode()
+        first, second = match.group(1), match.group(2)
+        return (match.group(0)
+                .replace(first, (digest * 4)[: len(first)], 1)
+                .replace(second, (digest * 4)[: len(second)], 1))
+
+    return _PDF_ID.sub(same_length, pdf, count=1)
 
 
 # --------------------------------------------------------------------------- filing
