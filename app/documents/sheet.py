@@ -24,8 +24,8 @@ category are left out too (« Participant(e) » instead).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
+import math
 import re
 import uuid
 from collections.abc import Sequence
@@ -36,11 +36,9 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from app.documents.common import (
-    FONT,
-    FONT_BOLD,
     FONT_CONDENSED,
     FONT_CONDENSED_BOLD,
     FONT_ITALIC,
@@ -69,6 +67,8 @@ MIN_SIGNATURE_WIDTH = 24 * mm
 MAX_SIGNATURE_WIDTH = 34 * mm
 ROW_HEIGHT = 11 * mm
 CELL_PAD = 2.5
+BODY_SIZE = 8.5
+BODY_LEADING = 10.0
 SHEET_TITLE = "Feuille d'émargement"
 
 
@@ -413,21 +413,32 @@ def _details_block(sheet: AttendanceSheet, group: Sequence[SheetSession], landsc
                  hAlign="LEFT")
 
 
-def _text_cell(text: str, width: float, font: str, st: ParagraphStyle) -> str | Paragraph:
-    """Plain text when it fits on one line (fast), else a wrapping Paragraph — in a smaller
-    size when one word alone is wider than the cell, so that words are not cut."""
+def fit_text(text: str, width: float, font: str, size: float) -> tuple[str, float | None]:
+    """``text`` wrapped on spaces into lines (joined by new lines, which a Table draws much
+    faster than a Paragraph) to fit a cell ``width`` wide; and a smaller font size when one
+    word alone is wider than the cell, so that no word is cut (``None``: size unchanged)."""
     room = width - 2 * CELL_PAD
-    if stringWidth(text, font, st.fontSize) <= room:
-        return text
-    longest = max(stringWidth(w, font, st.fontSize) for w in text.split(" ") if w)
-    if longest > room:
-        return Paragraph(esc(text), _shrunk(st, max(6.0, round(st.fontSize * room / longest - 0.05, 1))))
-    return Paragraph(esc(text), st)
-
-
-@functools.lru_cache(maxsize=64)
-def _shrunk(st: ParagraphStyle, size: float) -> ParagraphStyle:
-    return ParagraphStyle(f"{st.name}_{size}", parent=st, fontSize=size, leading=size * 1.18)
+    if not text or stringWidth(text, font, size) <= room:
+        return text, None
+    words = [w for w in text.split(" ") if w]  # non-breaking spaces hold
+    widths = [stringWidth(w, font, size) for w in words]
+    new_size = None
+    if max(widths) > room:
+        new_size = max(6.0, math.floor(size * room / max(widths) * 10) / 10)
+        widths = [w * new_size / size for w in widths]
+    space = stringWidth(" ", font, new_size or size)
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0.0
+    for word, w in zip(words, widths):
+        if current and used + space + w > room:
+            lines.append(" ".join(current))
+            current, used = [word], w
+        else:
+            used = w if not current else used + space + w
+            current.append(word)
+    lines.append(" ".join(current))
+    return "\n".join(lines), new_size
 
 
 class _Signature(Flowable):
@@ -465,7 +476,6 @@ def _signature_cell(cell: SheetCell, width: float, height: float) -> object:
 
 
 def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], landscape: bool) -> Table:
-    st = _styles()
     widths = column_widths(len(group), landscape, len(sheet.rows) + sheet.blank_rows)
     # Plain strings (not Paragraphs): the header row is drawn again on every page.
     head_cells: list[object] = ["N°", "Nom", "Prénom", "Structure", "Fonction /\ncatégorie"]
@@ -476,15 +486,16 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
         )
     data: list[list[object]] = [head_cells]
     index = {x.id: i for i, x in enumerate(sheet.sessions)}
-    cell_font = FONT_CONDENSED
+    shrunk: list[tuple] = []  # per-cell font commands for the few texts set smaller
     for n, row in enumerate(sheet.rows, start=1):
-        line: list[object] = [
-            str(n),
-            _text_cell(row.last_name.upper(), widths[1], FONT_CONDENSED_BOLD, st["cell_bold"]),
-            _text_cell(row.first_name, widths[2], cell_font, st["cell"]),
-            _text_cell(row.structure, widths[3], cell_font, st["cell"]),
-            _text_cell(row.function, widths[4], cell_font, st["cell"]),
-        ]
+        line: list[object] = [str(n)]
+        for col, text in enumerate((row.last_name.upper(), row.first_name, row.structure, row.function),
+                                   start=1):
+            font = FONT_CONDENSED_BOLD if col == 1 else FONT_CONDENSED
+            fitted, size = fit_text(text, widths[col], font, BODY_SIZE)
+            line.append(fitted)
+            if size is not None:
+                shrunk.append(("FONT", (col, n), (col, n), font, size, size * 1.18))
         for i, x in enumerate(group):
             if sheet.signed and row.cells:
                 line.append(_signature_cell(row.cells[index[x.id]], widths[5 + i], ROW_HEIGHT))
@@ -495,10 +506,10 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
     for n in range(first_blank, first_blank + sheet.blank_rows):
         data.append([str(n)] + [""] * (len(widths) - 1))
     style = [
-        ("FONT", (0, 0), (-1, -1), FONT_CONDENSED, 8.5),
+        ("FONT", (0, 0), (-1, -1), FONT_CONDENSED, BODY_SIZE, BODY_LEADING),
         ("FONT", (0, 0), (-1, 0), FONT_CONDENSED_BOLD, 8, 9.5),
         ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-        ("FONT", (1, 1), (1, -1), FONT_CONDENSED_BOLD, 8.5),
+        ("FONT", (1, 1), (1, -1), FONT_CONDENSED_BOLD, BODY_SIZE, BODY_LEADING),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
@@ -517,6 +528,7 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
         ]
     if sheet.blank_rows:
         style.append(("TEXTCOLOR", (0, first_blank), (0, -1), MUTED))
+    style += shrunk
     return Table(
         data,
         colWidths=widths,
