@@ -9,9 +9,10 @@ import pytest
 
 from app.paths import backup_dir_for
 from app.services import backups
-from app.services.integrity import DatabaseDamaged, quick_check
+from app.services.integrity import DatabaseDamaged, probe, quick_check, startup_checks
 from app.services.startup import open_for_gui
 from app.services.workspace import open_workspace
+from app.storage.backup import CheckCancelled
 from app.storage.models import Organisation
 from app.storage.stamping import bulk_insert
 
@@ -100,3 +101,41 @@ def test_a_new_database_gets_no_start_up_backup(tmp_path):
     with open_for_gui(db, demo=False):
         pass
     assert not backup_dir_for(db).exists() or not list(backup_dir_for(db).glob("*-demarrage.sqlite"))
+
+
+def test_the_instant_probe_catches_a_file_that_is_no_database(tmp_path):
+    db = _make_db(tmp_path / "maillage.sqlite", n=5)
+    db.write_bytes(b"\x00" * 100 + db.read_bytes()[100:])  # header wiped
+    result = probe(db)
+    assert not result.ok and "est endommagée" in result.message
+    with pytest.raises(DatabaseDamaged):
+        open_for_gui(db, demo=False, checks=False)
+
+
+def test_the_gui_runs_the_check_and_backup_as_a_job_after_opening(tmp_path):
+    db = _make_db(tmp_path / "maillage.sqlite")
+    steps: list[tuple[int, int, str]] = []
+    with open_for_gui(db, demo=False, checks=False) as ws:
+        assert not backup_dir_for(db).exists() or not list(backup_dir_for(db).glob("*-demarrage.sqlite"))
+        report = startup_checks(ws, progress=lambda d, t, m: steps.append((d, t, m)))
+    assert report.integrity.ok and report.backup is not None and report.backup.path.exists()
+    assert steps[0][2] == "Vérification de la base…" and steps[-1][:2] == (2, 2)
+
+
+def test_a_damaged_database_gets_no_start_up_backup(tmp_path):
+    db = _make_db(tmp_path / "maillage.sqlite")
+    with open_workspace(db) as ws:
+        good = backups.make_backup(ws, now=dt.datetime(2026, 5, 11, 9, 0)).path
+        ws.db.engine.dispose()
+        _damage(db)  # the disk fails while the application runs
+        report = startup_checks(ws)
+    assert not report.integrity.ok and report.backup is None
+    assert report.integrity.latest_good_backup.path == good
+    assert "pas été faite" in report.warnings[0]
+    assert [p.name for p in backup_dir_for(db).glob("*.sqlite")] == [good.name]
+
+
+def test_the_check_can_be_cancelled(tmp_path):
+    db = _make_db(tmp_path / "maillage.sqlite")
+    with pytest.raises(CheckCancelled):
+        quick_check(db, cancel=lambda: True)

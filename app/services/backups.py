@@ -347,9 +347,12 @@ def backup_before(ws: Workspace, reason: str) -> Path | None:
     return make_backup(ws, reason_code(reason)).path
 
 
-def startup_backup(ws: Workspace, *, now: dt.datetime | None = None) -> BackupResult:
-    """The copy taken each time the application opens a database."""
-    return make_backup(ws, "demarrage", now=now)
+def startup_backup(
+    ws: Workspace, *, now: dt.datetime | None = None, cancel: Callable[[], bool] | None = None
+) -> BackupResult:
+    """The copy taken each time the application opens a database (after its check passed:
+    :func:`app.services.integrity.startup_checks`)."""
+    return make_backup(ws, "demarrage", now=now, cancel=cancel)
 
 
 # --- listing and restoring -----------------------------------------------------------------
