@@ -9,7 +9,7 @@ import pytest
 from test_meetings_support import DAY, STROKES, build_network, make_meeting, net, png_bytes, ws  # noqa: F401
 
 from app.domain.text import fold
-from app.errors import NotFound, ValidationError
+from app.errors import MaillageError, NotFound, ValidationError
 from app.services import attendance as att
 from app.services import meetings as svc
 
@@ -214,9 +214,12 @@ def test_import_refuses_unreadable_files(net, tmp_path) -> None:
     with pytest.raises(ValidationError) as err:
         svc.import_participants(net.ws, meeting_id, bad)
     assert "Nom" in err.value.message
-    with pytest.raises(ValidationError):
-        (tmp_path / "liste.ods").write_bytes(b"PK")
+    (tmp_path / "liste.ods").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(MaillageError) as err:
         svc.import_participants(net.ws, meeting_id, tmp_path / "liste.ods")
+    assert "zip" in err.value.message or "XLSX" in err.value.message
+    with pytest.raises(MaillageError):
+        svc.import_participants(net.ws, meeting_id, tmp_path / "absente.csv")
 
 
 def test_follow_ups_minutes_lists_and_agenda_view(net) -> None:

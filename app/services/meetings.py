@@ -1223,41 +1223,29 @@ _HEADERS = {
 }
 
 
-def _read_rows(path: Path) -> list[list[str]]:
-    """The cells of a CSV (; or , separated, UTF-8 or Windows-1252) or XLSX file as text."""
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise NotFound(f"Fichier introuvable : « {path} ».")
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """``(line number, cells as text)`` of a CSV or XLSX list, the header row first.
 
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:
-            raise ValidationError(f"Classeur illisible : {exc}", field="file") from exc
-        try:
-            sheet = wb.worksheets[0]
-            return [
-                ["" if v is None else (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else str(v)).strip()
-                 for v in row]
-                for row in sheet.iter_rows(values_only=True)
-            ]
-        finally:
-            wb.close()
-    if suffix in (".csv", ".txt"):
-        import csv
+    Reading (encoding, delimiter, damaged or binary files) is :mod:`app.io.tabular`'s job;
+    its errors are French :class:`~app.errors.MaillageError` too.
+    """
+    from app.io.tabular import open_table
 
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-        if first.count("\t") > max(first.count(";"), first.count(",")):
-            delimiter = "\t"
-        return [[c.strip() for c in row] for row in csv.reader(text.splitlines(), delimiter=delimiter)]
-    raise ValidationError("Format non pris en charge : choisissez un fichier .csv ou .xlsx.", field="file")
+    def text(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            return value.strftime("%d/%m/%Y")
+        if isinstance(value, dt.date):
+            return value.strftime("%d/%m/%Y")
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    with open_table(path) as table:
+        out = [(table.info.header_line, [text(h) for h in table.info.headers])]
+        out += [(line, [text(c) for c in cells]) for line, cells in table.rows()]
+    return out
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
@@ -1300,13 +1288,10 @@ def import_participants(
     (outcome « inconnu ») and created only when ``create_unknown`` is true — with their
     structure when it is not in the base either — the GUI first calls with ``dry_run=True``
     to show the list and asks for confirmation. Ambiguous lines are never guessed.
-    Lines are numbered as in a spreadsheet (the header is line 1).
+    Lines are numbered as the spreadsheet or text editor shows them.
     """
     rows = _read_rows(Path(path))
-    rows = [r for r in rows if any(c for c in r)]
-    if not rows:
-        raise ValidationError("Le fichier est vide.", field="file")
-    cols = _map_header(rows[0])
+    cols = _map_header(rows[0][1])
 
     def cell(row: list[str], key: str) -> str:
         i = cols.get(key)
@@ -1345,9 +1330,9 @@ def import_participants(
                 Participant.meeting_id == meeting_id, Participant.deleted.is_(False))).scalars()
         )
         total = len(rows) - 1
-        for n, row in enumerate(rows[1:], start=2):
-            if progress and n % 50 == 0:
-                progress(n - 1, total, "Lecture de la liste…")
+        for k, (n, row) in enumerate(rows[1:], start=1):
+            if progress and k % 50 == 0:
+                progress(k, total, "Lecture de la liste…")
             last, first, email = cell(row, "last_name"), cell(row, "first_name"), cell(row, "email").lower()
             org_text = cell(row, "organisation")
             org_id = org_by_name.get(fold(org_text)) if org_text else None
