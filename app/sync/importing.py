@@ -1,0 +1,363 @@
+"""Importing a sync file: verify everything, then apply everything in one transaction.
+
+Order of work:
+
+1. decrypt and authenticate the container (wrong passphrase, truncation, any modified byte
+   → refused), then verify the zip, the manifest, the signature and every part
+   (:func:`app.sync.package.verify_package`) — the database is not touched yet;
+2. in one write transaction: refuse a signing key that differs from the one pinned for the
+   origin machine; a file already imported, or one this machine wrote, changes nothing;
+   otherwise merge every row (:func:`app.sync.merge.merge_row`) table by table, parents
+   first (foreign keys are checked at commit, so rows may arrive in any order), store the
+   images the merged rows reference, move the local clock past every incoming clock, update
+   what we know and what the peer has acknowledged, and log the file;
+3. after the commit, look for duplicates among the structures and people the file created.
+
+Rows are written with Core statements on the stamped connection, keeping the incoming
+stamps (only the local export cursor ``change_seq`` moves), in batches: memory stays flat
+whatever the file size. A cancel, an error or a crash anywhere leaves the database exactly
+as it was (one transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.services.workspace import ChangeSet, Workspace
+from app.storage.models import Blob, Peer, SyncFile, SyncState
+from app.storage.stamping import stamped_connection
+from app.sync import crypto, state
+from app.sync.codec import BLOB_COLUMNS, CODECS, TableCodec
+from app.sync.errors import DamagedFile, SyncCancelled, SyncError, UnknownSigningKey
+from app.sync.merge import (
+    CREATED,
+    MERGED,
+    SKIPPED,
+    TAKEN,
+    entries,
+    max_hlc,
+    merge_row,
+    open_conflicts,
+    vv_join,
+)
+from app.sync.package import VerifiedPackage, verify_package
+
+Progress = Callable[[int, int, str], None]
+Cancel = Callable[[], bool]
+BATCH = 1000
+DUPLICATE_TABLES = ("organisations", "people")
+
+
+@dataclass(frozen=True)
+class TableCounts:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    conflicts: int = 0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did. ``tables`` maps each table of the file to its counts."""
+
+    path: Path
+    file_id: str
+    origin_site_id: str
+    origin_name: str
+    created_at: str
+    already_imported: bool = False
+    own_file: bool = False
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+    blobs: int = 0
+    duplicates: int = 0
+    duplicate_candidates: tuple[Any, ...] = ()
+    changes: ChangeSet = field(default_factory=ChangeSet)
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.tables.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.tables.values())
+
+    @property
+    def skipped(self) -> int:
+        return sum(c.skipped for c in self.tables.values())
+
+    @property
+    def conflicts(self) -> int:
+        return sum(c.conflicts for c in self.tables.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path), "file_id": self.file_id, "origin_site_id": self.origin_site_id,
+            "origin_name": self.origin_name, "created_at": self.created_at,
+            "already_imported": self.already_imported, "own_file": self.own_file,
+            "created": self.created, "updated": self.updated, "skipped": self.skipped,
+            "conflicts": self.conflicts, "blobs": self.blobs, "duplicates": self.duplicates,
+            "tables": {t: vars(c) for t, c in sorted(self.tables.items())},
+        }
+
+
+def _batches(it: Iterator[dict[str, Any]], n: int) -> Iterator[list[dict[str, Any]]]:
+    while batch := list(islice(it, n)):
+        yield batch
+
+
+def _conflict_key(row: Any, codec: TableCodec) -> tuple[Any, ...]:
+    return tuple((c.field, tuple(s for _v, s in c.entries)) for c in open_conflicts(row, codec.user_fields))
+
+
+class _Applier:
+    """Merges one verified package into the session's transaction."""
+
+    def __init__(self, s: Session, pkg: VerifiedPackage, progress: Progress, cancel: Cancel | None) -> None:
+        self.s = s
+        self.pkg = pkg
+        self.progress = progress
+        self.cancel = cancel
+        st = state.sync_state(s)
+        self.change_seq = st.change_seq
+        self.hlc = max(st.hlc, int(pkg.manifest["max_hlc"]))
+        self.counts: dict[str, dict[str, int]] = {}
+        self.written_vv: dict[str, int] = {}
+        self.referenced: set[str] = set()
+        self.created: list[tuple[str, str]] = []
+        self.updated: list[tuple[str, str]] = []
+        self.new_ids: dict[str, list[str]] = {t: [] for t in DUPLICATE_TABLES}
+        counts = pkg.manifest.get("counts") or {}
+        self.total = sum(int(v) for v in counts.values() if isinstance(v, int)) or 1
+        self.done = 0
+
+    def _load(self, codec: TableCodec, ids: list[str]) -> dict[str, dict[str, Any]]:
+        stmt = select(*codec.columns).where(codec.table.c.id.in_(ids))
+        return {row.id: codec.to_wire(row._mapping) for row in self.s.execute(stmt)}
+
+    def apply_table(self, name: str) -> None:
+        codec = CODECS[name]
+        counts = self.counts.setdefault(name, {"created": 0, "updated": 0, "skipped": 0, "conflicts": 0})
+        t = codec.table
+        # Without .values(), an executemany UPDATE sets every column its parameters name.
+        upd = update(t).where(t.c.id == bindparam("_id"))
+        for batch in _batches(self.pkg.rows(name), BATCH):
+            if self.cancel is not None and self.cancel():
+                raise SyncCancelled()
+            ids = [r["id"] for r in batch]
+            if len(set(ids)) != len(ids):
+                raise DamagedFile(f"Fichier invalide : un enregistrement de « {name} » y figure deux fois.")
+            local_rows = self._load(codec, ids)
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            for row in batch:
+                self.hlc = max(self.hlc, max_hlc(row))
+                local = local_rows.get(row["id"])
+                outcome, result = merge_row(local, row, codec.user_fields)
+                if name in BLOB_COLUMNS:
+                    for col in BLOB_COLUMNS[name]:
+                        self.referenced.update(v for v, _s in entries(result, col) if v)
+                if outcome == SKIPPED:
+                    counts["skipped"] += 1
+                    continue
+                self.change_seq += 1
+                values = codec.to_db(result)
+                values["change_seq"] = self.change_seq
+                self.written_vv = vv_join(self.written_vv, result["sync_vv"])
+                after = _conflict_key(result, codec)
+                if after and (local is None or after != _conflict_key(local, codec)):
+                    counts["conflicts"] += 1
+                if outcome == CREATED:
+                    inserts.append(values)
+                    counts["created"] += 1
+                    self.created.append((name, row["id"]))
+                    if name in self.new_ids and not result.get("deleted"):
+                        self.new_ids[name].append(row["id"])
+                else:
+                    assert outcome in (TAKEN, MERGED)
+                    values["_id"] = values.pop("id")
+                    updates.append(values)
+                    counts["updated"] += 1
+                    self.updated.append((name, row["id"]))
+            with stamped_connection(self.s) as conn:
+                if inserts:
+                    conn.execute(insert(t), inserts)
+                if updates:
+                    conn.execute(upd, updates)
+            self.done += len(batch)
+            self.progress(min(self.done, self.total), self.total, f"Table {name}")
+
+    def apply_blobs(self) -> int:
+        stored = 0
+        index = self.pkg.blob_index()
+        wanted = [m for m in index if m["sha256"] in self.referenced]
+        if not wanted:
+            return 0
+        have = set()
+        hashes = [m["sha256"] for m in wanted]
+        for i in range(0, len(hashes), 500):
+            have.update(self.s.execute(select(Blob.sha256).where(Blob.sha256.in_(hashes[i:i + 500]))).scalars())
+        for meta in wanted:
+            if meta["sha256"] in have:
+                continue
+            if self.cancel is not None and self.cancel():
+                raise SyncCancelled()
+            data = self.pkg.blob(meta["sha256"])
+            try:
+                created = dt.datetime.fromisoformat(meta["created_at"])
+            except ValueError:
+                raise DamagedFile("Fichier invalide : date d'image illisible.") from None
+            self.s.execute(insert(Blob.__table__).values(
+                sha256=meta["sha256"], mime=meta["mime"][:100], size=len(data), data=data, created_at=created,
+            ))
+            have.add(meta["sha256"])
+            stored += 1
+        return stored
+
+
+def _report_base(path: Path, pkg: VerifiedPackage, **kw: Any) -> ImportReport:
+    m = pkg.manifest
+    return ImportReport(path=path, file_id=m["file_id"], origin_site_id=m["origin"]["site_id"],
+                        origin_name=m["origin"]["site_name"], created_at=m["created_at"], **kw)
+
+
+def import_file(
+    ws: Workspace,
+    path: Path | str,
+    *,
+    passphrase: str,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ImportReport:
+    """Verify and apply the sync file at ``path`` (see the module docstring)."""
+    path = Path(path)
+    report_progress = progress or (lambda done, total, message: None)
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        raise SyncError(f"Impossible de lire « {path} » : {exc.strerror or exc}.") from None
+    with f:
+        report_progress(0, 1, "Vérification du fichier…")
+        plain, header, master = crypto.open_container(f, passphrase)
+        pkg = verify_package(plain)
+        try:
+            return _apply(ws, path, pkg, header, passphrase, report_progress, cancel)
+        finally:
+            pkg.close()
+
+
+def _apply(ws: Workspace, path: Path, pkg: VerifiedPackage, header: crypto.Header, passphrase: str,
+           progress: Progress, cancel: Cancel | None) -> ImportReport:
+    m = pkg.manifest
+    origin_id = m["origin"]["site_id"]
+    public_b64 = crypto.b64(pkg.public_key)
+    try:
+        with ws.unit(write=True) as s:
+            st = state.sync_state(s)
+            if origin_id == st.site_id:
+                own = state.signing_key(s, create=False)
+                if own is None or own[1] != pkg.public_key:
+                    raise UnknownSigningKey(
+                        "Ce fichier annonce cette machine comme origine mais n'est pas signé par sa "
+                        "clé : il est refusé."
+                    )
+                return _report_base(path, pkg, own_file=True)
+            peer = s.get(Peer, origin_id)
+            if peer is not None and peer.public_key and peer.public_key != public_b64:
+                raise UnknownSigningKey(
+                    f"Ce fichier annonce la machine « {peer.name or origin_id} » mais n'est pas signé "
+                    f"par la clé connue de cette machine (empreinte attendue "
+                    f"{crypto.fingerprint(crypto.unb64(peer.public_key))}, reçue "
+                    f"{crypto.fingerprint(pkg.public_key)}). Il est refusé : il peut avoir été "
+                    "fabriqué par un tiers."
+                )
+            if s.get(SyncFile, m["file_id"]) is not None:
+                return _report_base(path, pkg, already_imported=True)
+
+            s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            before_known = state.knowledge(s)
+            before_bound = state.horizon(s)
+            applier = _Applier(s, pkg, progress, cancel)
+            for name in pkg.tables():
+                applier.apply_table(name)
+            blobs = applier.apply_blobs()
+            if cancel is not None and cancel():
+                raise SyncCancelled()
+
+            # What we now know: a site's writes up to the file's knowledge, when we already
+            # had everything the file left out for that site (its base).
+            base = m["base"]
+            known = dict(before_known)
+            complete = all(before_known.get(k, 0) >= c for k, c in base.items())
+            for site, c in m["knowledge"].items():
+                if before_known.get(site, 0) >= base.get(site, 0):
+                    known[site] = max(known.get(site, 0), c)
+            known.pop(st.site_id, None)
+            state.put_setting(s, state.KNOWLEDGE, known)
+            bound = vv_join(before_bound, applier.written_vv, known)
+            state.put_setting(s, state.HORIZON, bound)
+            s.execute(update(SyncState).where(SyncState.id == 1).values(
+                change_seq=applier.change_seq, hlc=applier.hlc))
+
+            now = dt.datetime.now().replace(microsecond=0)
+            if peer is None:
+                peer = Peer(site_id=origin_id, name=m["origin"]["site_name"], acked_vv={}, their_vv={},
+                            public_key=public_b64)
+                s.add(peer)
+            peer.name = m["origin"]["site_name"] or peer.name
+            peer.public_key = public_b64
+            peer.acked_vv = vv_join(peer.acked_vv, m["knowledge"])
+            if complete:
+                peer.their_vv = vv_join(peer.their_vv, {origin_id: int(m["counter"])})
+            peer.last_import_at = now
+            if state.verifier(s) is None:
+                # The first file this machine reads teaches it the network passphrase.
+                state.store_verifier(s, crypto.make_verifier(
+                    passphrase, salt=header.salt, params=header.kdf))
+            tables = {t: TableCounts(**c) for t, c in applier.counts.items()}
+            s.add(SyncFile(
+                file_id=m["file_id"], direction="import", peer_site_id=origin_id, at=now,
+                filename=path.name,
+                summary={"counts": {t: vars(c) for t, c in tables.items()}, "blobs": blobs,
+                         "created_at": m["created_at"], "origin_name": m["origin"]["site_name"],
+                         "checkpoint": {"change_seq": applier.change_seq, "horizon": bound}},
+            ))
+            s.flush()
+            progress(applier.total, applier.total, "Enregistrement…")
+    except IntegrityError as exc:
+        raise DamagedFile(
+            "Fichier refusé : il contient des enregistrements incohérents (références absentes ou "
+            f"doublons d'identifiant naturel). La base n'a pas été modifiée. ({str(exc.orig)[:120]})"
+        ) from None
+
+    candidates = _duplicates(ws, applier.new_ids)
+    return _report_base(
+        path, pkg, tables=tables, blobs=blobs, duplicates=len(candidates),
+        duplicate_candidates=tuple(candidates),
+        changes=ChangeSet(created=tuple(applier.created), updated=tuple(applier.updated)),
+    )
+
+
+def _duplicates(ws: Workspace, new_ids: dict[str, list[str]]) -> list[Any]:
+    """Duplicate candidates among the structures and people this file created.
+
+    Integration point with :mod:`app.services.duplicates` (candidates by SIRET, e-mail,
+    phone, similar name and postcode); a person confirms each merge in the GUI.
+    """
+    if not any(new_ids.values()):
+        return []
+    from app.services.duplicates import find_duplicate_candidates
+
+    out: list[Any] = []
+    for table, ids in new_ids.items():
+        if ids:
+            out.extend(find_duplicate_candidates(ws, table, ids))
+    return out
