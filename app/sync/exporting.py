@@ -195,8 +195,7 @@ def export_file(
             done = 0
             report_progress(0, total, "Préparation du fichier…")
             blob_hashes: set[str] = set()
-            with crypto.EncryptingWriter(tmp, master, verifier) as enc:
-                writer = PackageWriter(enc)
+            with crypto.EncryptingWriter(tmp, master, verifier) as enc, PackageWriter(enc) as writer:
                 for name, codec in CODECS.items():
                     ids = sorted(selected[name])
                     if not ids:

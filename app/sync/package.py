@@ -69,6 +69,20 @@ class PackageWriter:
         self.parts: list[dict[str, Any]] = []
         self.counts: dict[str, int] = {}
 
+    def __enter__(self) -> PackageWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self.abort()
+
+    def abort(self) -> None:
+        """Give up (the output is discarded): close the zip without complaining."""
+        try:
+            self._zip.close()
+        except (OSError, ValueError):
+            pass
+
     def _add_part(self, name: str, size: int, digest: str) -> None:
         self.parts.append({"name": name, "sha256": digest, "size": size})
 
