@@ -1,7 +1,8 @@
 """``maillage partners import|export FILE`` and ``maillage contacts import|export FILE``.
 
 Import: every line is checked first; nothing is written unless the whole file is accepted
-(or ``--skip-invalid``). Exit code 1 when lines are rejected and nothing was written.
+(or ``--skip-invalid``). Exit code 1 when lines are rejected and nothing was written
+because of them (with ``--skip-invalid``: when no line at all was valid).
 ``--json`` prints ``{"accepted", "rejected": [{"line", "field", "reason"}], "created",
 "updated", …}``. Export: CSV or XLSX by the file's extension (``.vcf`` for contacts: the
 vCards of the contacts who gave their consent).
@@ -69,7 +70,9 @@ def _import(target: str, args: argparse.Namespace) -> int:
         _json_out(report.as_dict())
     else:
         _print_report(target, report)
-    return 1 if report.rejected and not report.written else 0
+    # Non-zero when rejected lines kept the file from being imported: without
+    # --skip-invalid nothing is written; with it, only when no line at all was valid.
+    return 1 if report.rejected and (not args.skip_invalid or report.accepted == 0) else 0
 
 
 def _export(target: str, args: argparse.Namespace) -> int:
