@@ -9,6 +9,9 @@ prints ``DONE <seconds>``. Operations:
   transaction), preceded by the precautionary backup (``backup_before``) every import takes;
 - ``edits``: one unit of work changing :data:`EDIT_ROWS` structures through the ORM
   (stamping and audit hooks included);
+- ``sync``: the import of another antenna's sync file (``app.sync.service.import_file``:
+  verify, then apply everything in one transaction) of :data:`SYNC_ROWS` structures,
+  preceded by its precautionary backup; the file is the third argument;
 - ``backup``: a backup of the whole database by chunks (the slow path the GUI uses).
 """
 
@@ -22,10 +25,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-IMPORT_ROWS = 5_000
-EDIT_ROWS = 1_500
+IMPORT_ROWS = 2_000
+EDIT_ROWS = 800
 EDIT_CITY = "Ville modifiée"
 IMPORT_NAME = "Structure importée"
+SYNC_ROWS = 2_000
+SYNC_NAME = "Structure d'une autre antenne"
+SYNC_PASSPHRASE = "Clé USB du réseau 89 !"
 
 
 def _say(text: str) -> None:
@@ -41,7 +47,7 @@ def write_csv(path: Path) -> None:
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
 
 
-def run(operation: str, db: Path) -> None:
+def run(operation: str, db: Path, extra: Path | None = None) -> None:
     from sqlalchemy import select
 
     from app.services.backups import backup_before, make_backup
@@ -66,6 +72,13 @@ def run(operation: str, db: Path) -> None:
             for org in s.execute(select(Organisation).order_by(Organisation.id).limit(EDIT_ROWS)).scalars():
                 org.city = EDIT_CITY
                 org.notes = org.notes[:10] + " (revu)"
+    elif operation == "sync":
+        from app.sync.service import import_file
+
+        backup_before(ws, "synchro")
+        report = import_file(ws, extra, passphrase=SYNC_PASSPHRASE)
+        if report.created < SYNC_ROWS:
+            raise SystemExit(f"synchronisation incomplète : {report}")
     elif operation == "backup":
         make_backup(ws, "manuelle", progress=lambda done, total, message: None)
     else:
@@ -75,4 +88,4 @@ def run(operation: str, db: Path) -> None:
 
 
 if __name__ == "__main__":
-    run(sys.argv[1], Path(sys.argv[2]))
+    run(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)

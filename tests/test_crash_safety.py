@@ -8,9 +8,9 @@ drawn between 0 and 130 % of that duration.
 ``MAILLAGE_CRASH_TRIALS`` sets the number of trials per operation (3 in the normal suite,
 50 with ``make soak``); ``MAILLAGE_CRASH_SEED`` replays a run (the seed is printed).
 
-Operations: the CSV import of structures (``app.io.partners_import``, preceded by the
-precautionary backup), a batch of ORM edits, a backup. Not covered yet: the sync import
-(``app/sync`` does not exist yet).
+Operations: the CSV import of structures (``app.io.partners_import``) and the import of
+another antenna's sync file (``app.sync``), each preceded by its precautionary backup; a
+batch of ORM edits; a backup.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from app.paths import backup_dir_for
 from app.services.maintenance import check
 from app.services.workspace import open_workspace
-from app.storage.models import AuditEntry, Organisation
+from app.storage.models import AuditEntry, Organisation, SyncFile
 from app.storage.stamping import bulk_insert
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -41,23 +41,44 @@ import crash_worker  # noqa: E402
 WORKER = Path(__file__).with_name("crash_worker.py")
 TRIALS = int(os.environ.get("MAILLAGE_CRASH_TRIALS", "3"))
 SEED = int(os.environ.get("MAILLAGE_CRASH_SEED") or random.SystemRandom().randrange(1 << 30))
-BASE_ROWS = 6_000
-OPERATIONS = ("import", "edits", "backup")
+BASE_ROWS = 4_000
+OPERATIONS = ("import", "sync", "edits", "backup")
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """6 000 structures with notes (about 25 Mo), WAL folded into the file."""
+    """4 000 structures with notes (about 12 Mo), WAL folded into the file."""
     path = tmp_path_factory.mktemp("crash") / "modele.sqlite"
     with open_workspace(path) as ws:
         with ws.unit(write=True) as s:
             bulk_insert(s, Organisation, [
-                {"name": f"Structure {i}", "city": "Auxerre", "notes": f"Note {i} " + "x" * 3000}
+                {"name": f"Structure {i}", "city": "Auxerre", "notes": f"Note {i} " + "x" * 2000}
                 for i in range(BASE_ROWS)
             ])
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _sync_file(path.with_name("autre-antenne"))
     return path
+
+
+def _sync_file(folder: Path) -> Path:
+    """The file another antenna sends: :data:`crash_worker.SYNC_ROWS` new structures."""
+    from app.sync import crypto
+    from app.sync.service import export_file
+
+    folder.mkdir()
+    with open_workspace(folder / "maillage.sqlite") as other:
+        with other.unit(write=True) as s:
+            bulk_insert(s, Organisation, [
+                {"name": f"{crash_worker.SYNC_NAME} {i}", "city": "Tonnerre"} for i in range(crash_worker.SYNC_ROWS)
+            ])
+        saved = crypto.DEFAULT_KDF
+        crypto.DEFAULT_KDF = {"name": "scrypt", "n": crypto.KDF_N_RANGE[0], "r": 8, "p": 1}  # quick to open
+        try:
+            export_file(other, folder / "antenne.msync", full=True, passphrase=crash_worker.SYNC_PASSPHRASE)
+        finally:
+            crypto.DEFAULT_KDF = saved
+    return folder / "antenne.msync"
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,8 @@ class State:
     integrity: str
     structures: int
     imported: int
+    synced: int
+    sync_files: int
     edited: int
     edit_entries: int
     backups: tuple[tuple[str, int], ...]  # (integrity, structures) of each complete backup file
@@ -76,6 +99,9 @@ def _read_state(db: Path) -> State:
         with ws.unit() as s:
             imported = s.execute(select(func.count()).select_from(Organisation).where(
                 Organisation.name.like(f"{crash_worker.IMPORT_NAME}%"))).scalar_one()
+            synced = s.execute(select(func.count()).select_from(Organisation).where(
+                Organisation.name.like(f"{crash_worker.SYNC_NAME}%"))).scalar_one()
+            sync_files = s.execute(select(func.count()).select_from(SyncFile)).scalar_one()
             edited = s.execute(select(func.count()).select_from(Organisation).where(
                 Organisation.city == crash_worker.EDIT_CITY)).scalar_one()
             entries = s.execute(select(func.count()).select_from(AuditEntry).where(
@@ -87,16 +113,17 @@ def _read_state(db: Path) -> State:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             n = conn.execute("SELECT count(*) FROM organisations").fetchone()[0]
         copies.append((ok, n))
-    return State(report.integrity, dict(report.counts)["organisations"], imported, edited, entries, tuple(copies))
+    return State(report.integrity, dict(report.counts)["organisations"], imported, synced, sync_files,
+                 edited, entries, tuple(copies))
 
 
-def _run(operation: str, db: Path, delay: float | None) -> tuple[bool, float | None]:
+def _run(operation: str, db: Path, delay: float | None, extra: Path) -> tuple[bool, float | None]:
     """Run the worker; kill it ``delay`` seconds after it starts working (None: let it finish).
 
     Returns (killed, duration reported by the worker when it finished).
     """
     proc = subprocess.Popen(
-        [sys.executable, str(WORKER), operation, str(db)],
+        [sys.executable, str(WORKER), operation, str(db), str(extra)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -130,13 +157,20 @@ def _expect_all_or_nothing(operation: str, before: State, after: State, where: s
         if after.imported:
             assert after.backups, f"{where}: import written without its precautionary backup"
         outcome = "tout" if after.imported else "rien"
+    elif operation == "sync":
+        assert after.synced in (0, crash_worker.SYNC_ROWS), where
+        assert after.sync_files == (1 if after.synced else 0), f"{where}: import log out of step"
+        assert after.structures == BASE_ROWS + after.synced, where
+        if after.synced:
+            assert after.backups, f"{where}: sync applied without its precautionary backup"
+        outcome = "tout" if after.synced else "rien"
     elif operation == "edits":
         assert after.edited in (0, crash_worker.EDIT_ROWS), where
         assert after.edit_entries == after.edited, f"{where}: audit log out of step with the edits"
         assert after.structures == BASE_ROWS, where
         outcome = "tout" if after.edited else "rien"
     else:
-        assert after.structures == BASE_ROWS and after.imported == after.edited == 0, where
+        assert after.structures == BASE_ROWS and after.imported == after.synced == after.edited == 0, where
         assert len(after.backups) <= 1, where
         outcome = "tout" if after.backups else "rien"
     for ok, n in after.backups:  # a backup file, when there is one, is always complete
@@ -152,7 +186,8 @@ def test_a_killed_write_leaves_all_or_nothing(operation: str, template: Path, tm
     db.parent.mkdir()
     shutil.copyfile(template, db)
     before = _read_state(db)
-    killed, duration = _run(operation, db, None)
+    sync_file = template.with_name("autre-antenne") / "antenne.msync"
+    killed, duration = _run(operation, db, None, sync_file)
     assert not killed and duration is not None
     assert _expect_all_or_nothing(operation, before, _read_state(db), "étalonnage") == "tout"
 
@@ -162,7 +197,7 @@ def test_a_killed_write_leaves_all_or_nothing(operation: str, template: Path, tm
         db.parent.mkdir()
         shutil.copyfile(template, db)
         delay = rng.uniform(0, 1.3 * duration)
-        killed, _ = _run(operation, db, delay)
+        killed, _ = _run(operation, db, delay, sync_file)
         where = f"{operation}, essai {trial}, graine {SEED}, arrêt à {delay:.3f} s"
         outcome = _expect_all_or_nothing(operation, before, _read_state(db), where)
         outcomes[outcome if killed else "terminé"] += 1
