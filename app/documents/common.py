@@ -460,9 +460,17 @@ def _wrap_lines(text: str, font: str, size: float, width: float, max_lines: int)
 
 
 class _Furniture:
-    """Draws header and footer; computes the space they take."""
+    """Draws header and footer; computes the space they take.
+
+    Header: the identity (logo, name on up to two lines, address, SIRET) on the left, the EU
+    emblem and mention on the right when EU-funded; the title and subtitle below — or, when
+    ``compact``, between the two when there is room enough (landscape pages).
+    """
 
     IDENTITY_BAND = 16 * mm
+    NAME_SIZE = 11
+    LINE_SIZE = 7.5
+    GAP = 6 * mm
 
     def __init__(self, header: PageHeader | None, footer: PageFooter | None, width: float) -> None:
         self.header = header
@@ -470,30 +478,55 @@ class _Furniture:
         self.width = width
         self.title_lines: list[str] = []
         self.subtitle_lines: list[str] = []
-        if header is not None:
-            text_width = self.middle_width if header.compact else width
-            self.title_lines = _wrap_lines(header.title, FONT_BOLD, 13, text_width, 1 if header.compact else 2)
-            self.subtitle_lines = _wrap_lines(header.subtitle, FONT, 10, text_width, 2 if header.compact else 3)
+        self.name_lines: list[str] = []
+        self.logo: tuple[ImageReader, float, float] | None = None
+        self.compact = False
+        if header is None:
+            return
+        if header.logo_png:
+            try:
+                img = ImageReader(io.BytesIO(header.logo_png))
+                iw, ih = img.getSize()
+                lw = min(self.IDENTITY_BAND * iw / ih, 45 * mm)
+                self.logo = (img, lw, lw * ih / iw)
+            except Exception:  # a broken logo must not prevent printing the evidence
+                self.logo = None
+        logo_w = self.logo[1] + 3 * mm if self.logo else 0.0
+        right_w = self.eu_width + self.GAP if header.eu_funded else 0.0
+        # Identity: as wide as it needs, up to the room left by the EU block (or 38 % in compact).
+        limit = (self.width * 0.38 if header.compact else self.width - right_w) - logo_w
+        self.name_lines = _wrap_lines(header.organisation_name, FONT_BOLD, self.NAME_SIZE, limit, 2)
+        used = max(
+            [pdfmetrics.stringWidth(n, FONT_BOLD, self.NAME_SIZE) for n in self.name_lines]
+            + [pdfmetrics.stringWidth(n, FONT, self.LINE_SIZE) for n in header.organisation_lines[:3]]
+            + [0.0]
+        )
+        self.identity_width = logo_w + min(used, limit)
+        self.middle_x = self.identity_width + self.GAP
+        self.middle_width = self.width - self.middle_x - right_w
+        self.compact = header.compact and self.middle_width >= self.width * 0.3
+        text_width = self.middle_width if self.compact else self.width
+        self.title_lines = _wrap_lines(header.title, FONT_BOLD, 13, text_width, 1 if self.compact else 2)
+        self.subtitle_lines = _wrap_lines(header.subtitle, FONT, 10, text_width, 2 if self.compact else 3)
 
     @property
-    def middle_width(self) -> float:
-        """Room between the identity (left) and the EU emblem (right) in a compact header."""
-        return self.width * 0.5
+    def eu_width(self) -> float:
+        flag_h = 11 * mm
+        return 1.7 * flag_h + pdfmetrics.stringWidth("l'Union européenne", FONT, max(6.0, flag_h * 0.3))
+
+    @property
+    def band_height(self) -> float:
+        lines = len(self.name_lines) + len(self.header.organisation_lines[:3]) if self.header else 0
+        return max(self.IDENTITY_BAND, 13.0 * len(self.name_lines) + 9.0 * (lines - len(self.name_lines)) + 4)
 
     @property
     def header_height(self) -> float:
         if self.header is None:
             return 0.0
-        if self.header.compact:
-            text = 16 + 12.5 * len(self.subtitle_lines)
-            return max(self.IDENTITY_BAND, text) + 2 * mm
-        return (
-            self.IDENTITY_BAND
-            + 2 * mm
-            + 16 * len(self.title_lines)
-            + 12.5 * len(self.subtitle_lines)
-            + 2 * mm
-        )
+        text = 16 * len(self.title_lines) + 12.5 * len(self.subtitle_lines)
+        if self.compact:
+            return max(self.band_height, text) + 2 * mm
+        return self.band_height + 3 * mm + text + 2 * mm
 
     @property
     def footer_height(self) -> float:
@@ -514,69 +547,57 @@ class _Furniture:
         if self.footer is not None:
             self._draw_footer(c, doc, MARGIN, MARGIN, page_w - MARGIN)
 
-    def _draw_header(self, c: rl_canvas.Canvas, left: float, top: float) -> None:
-        h = self.header
-        assert h is not None
-        band = self.IDENTITY_BAND
-        x = left
-        if h.logo_png:
-            try:
-                img = ImageReader(io.BytesIO(h.logo_png))
-                iw, ih = img.getSize()
-                lh = band
-                lw = min(lh * iw / ih, 45 * mm)
-                lh = lw * ih / iw
-                c.drawImage(img, x, top - band + (band - lh) / 2, lw, lh, mask="auto")
-                x += lw + 3 * mm
-            except Exception:  # a broken logo must not prevent printing the evidence
-                pass
-        c.setFillColor(INK)
-        c.setFont(FONT_BOLD, 11)
-        c.drawString(x, top - 12, h.organisation_name)
-        c.setFont(FONT, 7.5)
-        c.setFillColor(MUTED)
-        for i, line in enumerate(h.organisation_lines[:3]):
-            c.drawString(x, top - 23 - 9 * i, line)
-        if h.eu_funded:
-            flag_h = 11 * mm
-            size = max(6.0, flag_h * 0.3)
-            text_w = pdfmetrics.stringWidth("l'Union européenne", FONT, size)
-            total = 1.7 * flag_h + text_w
-            draw_eu_mention(c, left + self.width - total, top - band + (band - flag_h) / 2, flag_h)
-        if h.compact:
-            mid = left + self.width * 0.25
-            y = top
-            c.setFillColor(INK)
-            c.setFont(FONT_BOLD, 13)
-            for line in self.title_lines:
-                y -= 13
-                c.drawString(mid, y, line)
-                y -= 3
-            c.setFont(FONT, 10)
-            for line in self.subtitle_lines:
-                y -= 10
-                c.drawString(mid, y, line)
-                y -= 2.5
-            rule_y = top - self.header_height + 0.5 * mm
-            c.setStrokeColor(RULE)
-            c.setLineWidth(0.6)
-            c.line(left, rule_y, left + self.width, rule_y)
-            return
-        y = top - band - 2 * mm
+    def _draw_lines(self, c: rl_canvas.Canvas, x: float, top: float) -> float:
+        """Title and subtitle from ``top`` down; returns the y below them."""
+        y = top
         c.setFillColor(INK)
         c.setFont(FONT_BOLD, 13)
         for line in self.title_lines:
             y -= 13
-            c.drawString(left, y, line)
+            c.drawString(x, y, line)
             y -= 3
         c.setFont(FONT, 10)
         for line in self.subtitle_lines:
             y -= 10
-            c.drawString(left, y, line)
+            c.drawString(x, y, line)
             y -= 2.5
+        return y
+
+    def _draw_header(self, c: rl_canvas.Canvas, left: float, top: float) -> None:
+        h = self.header
+        assert h is not None
+        band = self.band_height
+        x = left
+        if self.logo:
+            img, lw, lh = self.logo
+            c.drawImage(img, x, top - self.IDENTITY_BAND + (self.IDENTITY_BAND - lh) / 2, lw, lh,
+                        mask="auto")
+            x += lw + 3 * mm
+        c.setFillColor(INK)
+        c.setFont(FONT_BOLD, self.NAME_SIZE)
+        y = top
+        for line in self.name_lines:
+            y -= 12
+            c.drawString(x, y, line)
+            y -= 1
+        c.setFont(FONT, self.LINE_SIZE)
+        c.setFillColor(MUTED)
+        y -= 2
+        for line in h.organisation_lines[:3]:
+            y -= 9
+            c.drawString(x, y, line)
+        if h.eu_funded:
+            flag_h = 11 * mm
+            draw_eu_mention(c, left + self.width - self.eu_width,
+                            top - self.IDENTITY_BAND + (self.IDENTITY_BAND - flag_h) / 2, flag_h)
+        if self.compact:
+            self._draw_lines(c, left + self.middle_x, top)
+            rule_y = top - self.header_height + 0.5 * mm
+        else:
+            rule_y = self._draw_lines(c, left, top - band - 3 * mm) - 1.5 * mm
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
-        c.line(left, y - 1.5 * mm, left + self.width, y - 1.5 * mm)
+        c.line(left, rule_y, left + self.width, rule_y)
 
     def _draw_footer(
         self, c: rl_canvas.Canvas, doc: "_Document", left: float, bottom: float, right: float
