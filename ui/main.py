@@ -1,0 +1,253 @@
+"""The GUI entry point: build the QApplication, open the workspace, show the main window.
+
+``run(options)`` is called by :mod:`ui.launcher` with a ``GuiOptions`` (``db``, ``demo``,
+``screenshot``, ``view``, ``bench_first_paint``). Everything is wired here, once: the
+application (French translations, embedded font, style), the workspace, the window.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QSize, Qt, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QStyleFactory
+
+from app.errors import MaillageError
+from ui.navigation import Section, UnknownSection, resolve_section
+
+SCREENSHOT_SIZE = QSize(1280, 800)
+FONT_FAMILY = "DejaVu Sans"
+FONT_POINT_SIZE = 10
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+_translators: list[QTranslator] = []  # kept alive as long as the application
+_configured = False
+
+
+class Options(Protocol):
+    db: Path | None
+    demo: bool
+    screenshot: Path | None
+    view: str | None
+    bench_first_paint: bool
+
+
+# --- the application ------------------------------------------------------------------------
+
+
+def _resource(*parts: str) -> Path:
+    return Path(str(files("resources").joinpath(*parts)))
+
+
+def create_application() -> QApplication:
+    """The QApplication, set up once: names, French Qt dialogs, DejaVu Sans, light style."""
+    global _configured
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    if _configured:
+        return app
+    app.setApplicationName("Maillage")
+    app.setOrganizationName("Maillage")
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.French), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        _translators.append(translator)
+    fonts = _resource("fonts")
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"):
+        if (fonts / name).is_file():
+            QFontDatabase.addApplicationFont(str(fonts / name))
+    font = QFont(FONT_FAMILY)
+    font.setPointSize(FONT_POINT_SIZE)
+    app.setFont(font)
+    if "Fusion" in QStyleFactory.keys():
+        app.setStyle("Fusion")
+        app.setPalette(app.style().standardPalette())  # light, whatever the desktop theme
+    qss = _resource("style.qss")
+    if qss.is_file():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    icon = _resource("icons", "maillage.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    _configured = True
+    return app
+
+
+def _report(message: str, interactive: bool, title: str = "Maillage") -> None:
+    """An error for the user: on stderr always, in a dialog too when someone is watching."""
+    print(f"maillage : {message}", file=sys.stderr, flush=True)
+    if interactive:
+        QMessageBox.critical(None, title, message)
+
+
+class _DemoProgress:
+    """A progress dialog, shown only if the demo database has to be filled (a few seconds)."""
+
+    def __init__(self) -> None:
+        self.dialog: QProgressDialog | None = None
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        if self.dialog is None:
+            self.dialog = QProgressDialog("Création de la base de démonstration…", "", 0, 0)
+            self.dialog.setCancelButton(None)
+            self.dialog.setWindowTitle("Maillage")
+            self.dialog.setMinimumDuration(0)
+            self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.dialog.setLabelText(message or "Création de la base de démonstration…")
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total else 0)
+        QApplication.processEvents()
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+
+# --- screenshot and first-paint benchmark -----------------------------------------------------
+
+
+def save_screenshot(window: Any, path: Path, section: Section | None = None,
+                    size: QSize = SCREENSHOT_SIZE) -> None:
+    """Render ``window`` (on ``section``, first row selected) at ``size`` into the PNG ``path``.
+
+    Works offscreen: the window is laid out and painted without appearing on the screen.
+    Raises :class:`OSError` when the image cannot be written.
+    """
+    from ui.sections import ListSection
+
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(size)
+    window.show()
+    if section is not None:
+        page = window.show_section(section.key)
+        if isinstance(page, ListSection):
+            page.select_first()
+    for _ in range(3):  # layouts, then the deferred resizes they cause
+        QApplication.processEvents()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(path), "PNG"):
+        raise OSError(f"impossible d'écrire l'image « {path} »")
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in Mo (``VmRSS``; peak RSS where /proc is missing)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    except ImportError:  # Windows
+        return 0.0
+
+
+class FirstPaintReporter(QObject):
+    """Prints ``{"event": "first_paint", "rss_mb": …}`` once the window has painted, then quits."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self._window = window
+        self._seen = False
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (not self._seen and event.type() == QEvent.Type.Paint
+                and getattr(watched, "window", None) is not None
+                and watched.window() is self._window):
+            self._seen = True
+            QTimer.singleShot(0, self._report)  # after this paint cycle has been flushed
+        return False
+
+    def _report(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+        print(json.dumps({"event": "first_paint", "rss_mb": round(rss_mb(), 1)}), flush=True)
+        QApplication.instance().quit()
+
+
+# --- run --------------------------------------------------------------------------------------
+
+
+def run(options: Options) -> int:
+    """Start the GUI; returns the process exit code (0, 1 on a failure, 2 for a bad --view)."""
+    section: Section | None = None
+    if options.view:
+        try:
+            section = resolve_section(options.view)
+        except UnknownSection as exc:
+            print(f"maillage : {exc.message}", file=sys.stderr, flush=True)
+            return EXIT_USAGE
+    interactive = options.screenshot is None and not options.bench_first_paint
+    app = create_application()
+
+    from app.services.startup import open_for_gui
+
+    warnings: list[str] = []
+    progress = _DemoProgress() if interactive else None
+    try:
+        ws = open_for_gui(options.db, options.demo, progress=progress, on_warning=warnings.append)
+    except MaillageError as exc:
+        _report(f"la base n'a pas pu être ouverte.\n\n{exc.message}", interactive,
+                "Ouverture impossible")
+        return EXIT_ERROR
+    except OSError as exc:
+        _report(f"la base n'a pas pu être ouverte : {exc.strerror or exc}.", interactive,
+                "Ouverture impossible")
+        return EXIT_ERROR
+    finally:
+        if progress is not None:
+            progress.close()
+
+    from ui.mainwindow import MainWindow
+
+    window = None
+    try:
+        if interactive:
+            from app.services.settings import get_identity
+
+            if not get_identity(ws).is_set:
+                from ui.firstrun import FirstRunWizard
+
+                FirstRunWizard(ws).exec()
+        window = MainWindow(ws)
+        if options.screenshot is not None:
+            try:
+                save_screenshot(window, options.screenshot, section)
+            except OSError as exc:
+                _report(str(exc), False)
+                return EXIT_ERROR
+            return 0
+        if section is not None:
+            window.show_section(section.key)
+        if options.bench_first_paint:
+            FirstPaintReporter(window)
+        window.show()
+        for warning in warnings:
+            print(f"maillage : {warning}", file=sys.stderr, flush=True)
+            if interactive:
+                QMessageBox.warning(window, "Sauvegarde automatique", warning)
+        return app.exec()
+    finally:
+        if window is not None:
+            window.hide()
+            window.workspace.close()
+            window.deleteLater()
+        ws.close()
