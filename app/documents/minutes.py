@@ -158,7 +158,7 @@ def _rich_text(text: str) -> list:
         if bullets:
             out.append(ListFlowable(
                 [ListItem(Paragraph(esc(b), st["body"]), leftIndent=12) for b in bullets],
-                bulletType="bullet", start="•", leftIndent=12, bulletFontSize=8,
+                bulletType="bullet", start="•", leftIndent=12, bulletFontSize=9,
             ))
             bullets.clear()
 
@@ -231,6 +231,7 @@ def minutes_story(m: Minutes) -> list:
             bulletType="1", bulletFormat="%s.", leftIndent=16, bulletFontSize=9.5,
         ))
     if m.objectives.strip():
+        story.append(Spacer(1, 2 * mm))
         story.append(Paragraph(f"<b>Objectifs\u00a0:</b> {esc(m.objectives)}", st["body"]))
     if m.content.strip():
         story.append(Paragraph("Compte rendu", st["heading"]))

@@ -1280,6 +1280,7 @@ def import_participants(
     create_unknown: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Invite the people listed in a CSV / XLSX file.
 
@@ -1288,7 +1289,8 @@ def import_participants(
     (outcome « inconnu ») and created only when ``create_unknown`` is true — with their
     structure when it is not in the base either — the GUI first calls with ``dry_run=True``
     to show the list and asks for confirmation. Ambiguous lines are never guessed.
-    Lines are numbered as the spreadsheet or text editor shows them.
+    Lines are numbered as the spreadsheet or text editor shows them. ``cancel()`` returning
+    true stops the import with nothing written (one unit of work).
     """
     rows = _read_rows(Path(path))
     cols = _map_header(rows[0][1])
@@ -1331,8 +1333,13 @@ def import_participants(
         )
         total = len(rows) - 1
         for k, (n, row) in enumerate(rows[1:], start=1):
-            if progress and k % 50 == 0:
-                progress(k, total, "Lecture de la liste…")
+            if k % 50 == 0:
+                if cancel is not None and cancel():
+                    from app.documents.common import Cancelled
+
+                    raise Cancelled("Import annulé : aucune invitation n'a été enregistrée.")
+                if progress:
+                    progress(k, total, "Lecture de la liste…")
             last, first, email = cell(row, "last_name"), cell(row, "first_name"), cell(row, "email").lower()
             org_text = cell(row, "organisation")
             org_id = org_by_name.get(fold(org_text)) if org_text else None
