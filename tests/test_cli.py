@@ -159,3 +159,12 @@ def test_console_script_is_installed():
     result = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60,
                             stdin=subprocess.DEVNULL)
     assert result.returncode == 0 and result.stdout.startswith("Maillage ")
+
+
+def test_launcher_tells_gui_options_from_commands():
+    from ui.launcher import _first_positional
+
+    assert _first_positional(["--view", "contacts", "--demo"]) is None
+    assert _first_positional(["--db", "contacts", "--screenshot", "x.png"]) is None
+    assert _first_positional(["--db", "base.sqlite", "contacts", "export", "x.csv"]) == "contacts"
+    assert _first_positional(["dump", "--json"]) == "dump"

@@ -39,12 +39,30 @@ def _gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_VALUE_OPTIONS = {"--db", "--screenshot", "--view"}
+
+
+def _first_positional(argv: list[str]) -> str | None:
+    """The first argument that is neither an option nor an option's value."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in _VALUE_OPTIONS:
+            skip = True
+            continue
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from app.cli import COMMANDS, main as cli_main
 
-    if any(arg in COMMANDS for arg in argv if not arg.startswith("-")):
-        # A subcommand anywhere after global options (e.g. ``--db X dump --json``).
+    if _first_positional(argv) in COMMANDS:
+        # A subcommand after global options (e.g. ``--db X dump --json``).
         return cli_main(argv)
     args = _gui_parser().parse_args(argv)
     if args.version:
