@@ -593,6 +593,7 @@ class PersonExport:
 
 def _pdf_story(data: dict[str, Any]) -> list:
     from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Spacer, Table, TableStyle
 
     from app.documents.common import SHADE, frame_width, para, styles
@@ -674,7 +675,7 @@ def _pdf_story(data: dict[str, Any]) -> list:
     story += [
         para("Journal des modifications", st["heading"]),
         para("Le journal indique qui a modifié quels champs et quand ; il ne conserve jamais "
-             "les valeurs.", "small"),
+             "les valeurs.", ParagraphStyle("journal_note", parent=st["small"], keepWithNext=1)),
         table(("Date", "Utilisateur", "Opération", "Objet", "Champs", "Motif"), [
             (fmt.datetime_short(dt.datetime.fromisoformat(e["date"])), e["utilisateur"], e["operation"],
              e["enregistrement"], ", ".join(FIELD_LABELS.get(f, f) for f in e["champs"]), e["motif"])
