@@ -289,3 +289,4 @@ def test_match_expression_keeps_numbers_together():
     assert search.match_expression("0033 3 86") == '"33386"*'
     assert search.match_expression("Œuvre d'art") == '"oeuvre"* "d"* "art"*'
     assert search.match_expression(" ") is None
+    assert search.match_expression("Sé") == 'title : "se"*'  # first keystrokes: names only

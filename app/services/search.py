@@ -3,7 +3,8 @@
 The index (see :mod:`app.storage.extra_schema`) holds folded text — case and accents
 removed, « œ » spelt « oe » — and is kept in step with every write by SQL triggers. A query
 is folded the same way and split into words; every word must match the start of a word of
-the record (« sev lef » finds « Séverine Lefèvre »). Searchable: names, sigle, commune,
+the record (« sev lef » finds « Séverine Lefèvre »); a lone word of one or two letters only
+looks at names. Searchable: names, sigle, commune,
 postcode, SIRET, e-mail, phones. A query made only of digits is also matched with its
 separators removed, so « 03 86 12 », « 0386 12 » and « +33 3 86 12 » all find
 ``+33386123456``, and « 732 829 320 » finds a SIRET.
@@ -57,8 +58,11 @@ def match_expression(query: str) -> str | None:
         elif raw.startswith("+") and joined.startswith("330"):
             joined = "33" + joined[3:]  # « +33 (0)3 86… »
         return f'"{joined}"*'
-    expr = " ".join(f'"{w}"*' for w in words)
-    return expr
+    if len(words) == 1 and len(words[0]) < 3:
+        # The first keystrokes: one or two letters find names, not every e-mail or
+        # commune containing a word that starts with them (and stay fast on 100 000 rows).
+        return f'title : "{words[0]}"*'
+    return " ".join(f'"{w}"*' for w in words)
 
 
 def _tables(kind: str):  # noqa: ANN202
