@@ -21,7 +21,7 @@ around the reference date (late November 2026), so some meetings are past and so
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 D = dt.date
 

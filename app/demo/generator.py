@@ -27,8 +27,8 @@ import random
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -108,14 +108,23 @@ _NS_BYTES = MAILLAGE_NAMESPACE.bytes
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 
 
-def fast_derived_id(kind: str, *parts: str) -> str:
-    """Same value as :func:`app.storage.ids.derived_id`, about five times faster.
+_PREFIXES: dict[str, Any] = {}
 
-    ``uuid.uuid5`` builds a ``UUID`` object and formats it; at 1.2 million rows that is
-    seconds. This computes the SHA-1 and sets the version and variant digits directly.
+
+def fast_derived_id(kind: str, *parts: str) -> str:
+    """Same value as :func:`app.storage.ids.derived_id`, several times faster.
+
+    ``uuid.uuid5`` builds a ``UUID`` object and formats it; at a million rows that is
+    seconds. This hashes from a cached SHA-1 state of the namespace and ``kind``, then sets
+    the version and variant digits directly.
     """
-    h = hashlib.sha1(_NS_BYTES + (kind + ":" + ":".join(parts)).encode()).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+    base = _PREFIXES.get(kind)
+    if base is None:
+        base = _PREFIXES[kind] = hashlib.sha1(_NS_BYTES + (kind + ":").encode())
+    h = base.copy()
+    h.update(":".join(parts).encode())
+    d = h.hexdigest()
+    return f"{d[:8]}-{d[8:12]}-5{d[13:16]}-{_VARIANT[d[16]]}{d[17:20]}-{d[20:32]}"
 
 
 def fast_participant_id(meeting_id: str, person_id: str) -> str:
@@ -163,11 +172,7 @@ def _add_minutes(moment: dt.time, minutes: int) -> dt.time:
     return dt.time(total // 60 % 24, total % 60)
 
 
-def _hours(start: dt.time, end: dt.time) -> float:
-    return (end.hour * 60 + end.minute - start.hour * 60 - start.minute) / 60
-
-
-FAMILY_OF_KIND = {code: family for code, _label, family in ORGANISATION_KINDS}
+_FR_MOBILE_06 = tuple(f"{n:02d}" for n in range(100) if n != 39 and not 90 <= n <= 97)
 
 SIAE_ESS_KINDS = frozenset(
     {"ai", "aci", "ei", "etti", "eiti", "geiq", "regie_quartier", "entreprise_adaptee",
@@ -273,6 +278,11 @@ class _Builder:
         self.phones: set[str] = set()
         self.emails: set[str] = set()
         self.blobs: dict[str, tuple[bytes, dt.datetime]] = {}
+        # Filled by the core, read by the bulk.
+        self.people: dict[str, _PersonRow] = {}
+        self.org_rows: dict[str, dict] = {}
+        self.org_people: dict[str, list[str]] = defaultdict(list)  # org key → person keys
+        self.pools: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
 
     # ids and inserts ---------------------------------------------------------------------
 
@@ -283,6 +293,11 @@ class _Builder:
         for start in range(0, len(rows), CHUNK):
             self.tracker.check()
             chunk = rows[start:start + CHUNK]
+            # One executemany compiles its statement from the first row: a key missing there
+            # would silently drop that value from every other row.
+            width = len(chunk[0])
+            if any(len(row) != width for row in chunk):
+                raise AssertionError(f"lignes hétérogènes pour {model.__tablename__}")
             bulk_insert(self.s, model, chunk)
             self.counts[model.__tablename__] += len(chunk)
             self.tracker.advance(len(chunk), message)
@@ -339,7 +354,9 @@ class _Builder:
             return self._unique_phone(
                 lambda: f"+262639{rng.choice('67')}{rng.randrange(100_000):05d}")
         if rng.random() < 0.7:
-            return self._unique_phone(lambda: f"+336{rng.randrange(100_000_000):08d}")
+            # 06 39 and 06 90–97 belong to the overseas departments, not to +33.
+            return self._unique_phone(
+                lambda: f"+336{rng.choice(_FR_MOBILE_06)}{rng.randrange(1_000_000):06d}")
         return self._unique_phone(
             lambda: f"+337{rng.randrange(3, 10)}{rng.randrange(10_000_000):07d}")
 
@@ -406,8 +423,6 @@ class _Builder:
         people: dict[str, _PersonRow] = {}
         person_rows: list[dict] = []
         affiliations: list[dict] = []
-        self.org_people: dict[str, list[str]] = defaultdict(list)  # org key → person keys
-        self.pools: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
 
         def add_person(key: str, org_key: str | None, civility: str, first: str, last: str,
                        category: str, function: str, since: dt.date, *,
@@ -508,9 +523,10 @@ class _Builder:
                 self.pools[pool]["grand_public"].append(key)
 
         # A second current function for some, a former one (ended) for others.
+        our_team = {p.key for p in cat.KEY_PEOPLE if p.org == cat.OUR_ORG.key}
         professionals = [k for k, p in people.items()
                          if p.org_id and p.category not in {"public", "grand_public"}
-                         and not k in {pp.key for pp in cat.KEY_PEOPLE if pp.org == "vita"}]
+                         and k not in our_team]
         org_keys = [spec.key for spec in cat.ORGANISATIONS]
         org_key_of_id = {row["id"]: key for key, row in org_rows.items()}
         for key in professionals:
@@ -814,8 +830,8 @@ _BULK_KINDS: tuple[tuple[str, int], ...] = (
 
 # Meeting kinds drawn for synthetic meetings, with weights; series kinds come in clusters.
 _BULK_MEETING_KINDS: tuple[tuple[str, int], ...] = (
-    ("copil", 12), ("cotech", 8), ("groupe_travail", 12), ("reunion_technique", 10),
-    ("reunion_elargie", 6), ("formation", 14), ("atelier", 10), ("info_collective", 8),
+    ("copil", 11), ("cotech", 6), ("groupe_travail", 10), ("reunion_technique", 8),
+    ("reunion_elargie", 4), ("formation", 26), ("atelier", 8), ("info_collective", 7),
     ("forum", 6), ("commission", 7), ("assemblee_generale", 4), ("visite", 3),
 )
 _SERIES_PREFIX = {"copil": "CP", "cotech": "CT", "groupe_travail": "GT", "commission": "CI"}
@@ -967,6 +983,7 @@ class _Bulk:
                 website=f"https://www.{domain}" if rng.random() < 0.4 else "",
                 legal_form=_LEGAL_FORMS.get(kind, "Association loi 1901"),
                 headcount=rng.randrange(1, 120) if rng.random() < 0.7 else None, tags=tags,
+                legal_rep_name="", legal_rep_title="",
             )
             self.org_ids.append(org_id)
             self.org_names.append(name)
@@ -1029,14 +1046,14 @@ class _Bulk:
         return f"{name} ({n})"
 
     def extra_affiliations(self) -> None:
-        """A second current function for 10 % of people, a former one for 8 %."""
+        """A second current function for 6 % of people, a former one for 5 %."""
         b, rng = self.b, self.rng
         if not self.person_ids or len(self.org_ids) < 2:
             return
         rows: list[dict] = []
         for p in range(len(self.person_ids)):
             draw = rng.random()
-            if draw >= 0.18:
+            if draw >= 0.11:
                 continue
             own = self.person_org[p]
             territory = self.places[self.org_place[own]][2]
@@ -1045,13 +1062,13 @@ class _Bulk:
             if other == own:
                 continue
             female = bool(self.person_female[p])
-            if draw < 0.10:
+            if draw < 0.06:
                 rows.append(dict(
                     id=b.id("affiliation", "bulk", str(p), "1"), person_id=self.person_ids[p],
                     organisation_id=self.org_ids[other],
                     function=_gendered(("Administrateur", "Administratrice"), female),
                     start_date=dt.date(rng.randrange(2015, 2026), rng.randrange(1, 13), 1),
-                    is_primary=False,
+                    end_date=None, is_primary=False,
                 ))
             else:
                 start = dt.date(rng.randrange(2008, 2018), rng.randrange(1, 13), 1)
@@ -1113,7 +1130,7 @@ class _Bulk:
         rng = self.rng
         r = rng.random()
         if kind == "formation":
-            days = 1 if r < 0.3 else 2 if r < 0.75 else 3
+            days = 1 if r < 0.10 else 2 if r < 0.55 else 3 if r < 0.90 else 4
             out = []
             for _ in range(days):
                 out += [(day, *cat.MORNING), (day, *cat.AFTERNOON)]
@@ -1121,7 +1138,7 @@ class _Bulk:
             return out
         if kind in {"forum", "assemblee_generale"} and r < 0.3:
             return [(day, *cat.EVENING)]
-        if kind == "forum" or r < 0.45:
+        if kind == "forum" or r < 0.6:
             return [(day, *cat.MORNING), (day, *cat.AFTERNOON)]
         return [(day, *rng.choice((cat.SHORT_MORNING, cat.SHORT_AFTERNOON, cat.MORNING,
                                    cat.AFTERNOON)))]
@@ -1131,9 +1148,11 @@ class _Bulk:
         if not self.n_meetings:
             return
         plan = self._plan_meetings()
-        # Statuses, then how many attendance rows each held session must carry on average.
+        # Statuses, then how the attendance target is shared between held sessions. A
+        # meeting of k held sessions gets about c·k participants (so c·k² rows): a three-day
+        # training gathers a larger group than a half-day technical meeting.
         statuses = []
-        past_sessions = 0
+        past_weight = 0
         for kind, _t, _s, _n, _o, sessions in plan:
             last_day = sessions[-1][0]
             r = rng.random()
@@ -1143,9 +1162,10 @@ class _Bulk:
                 status = "prevue" if r < 0.97 else "annulee"
             statuses.append(status)
             if status in {"tenue", "prevue"}:
-                past_sessions += sum(1 for s in sessions if s[0] < REFERENCE_DATE)
+                k = sum(1 for s in sessions if s[0] < REFERENCE_DATE)
+                past_weight += k * k
         remaining_rows = self.n_attendance
-        remaining_sessions = past_sessions
+        remaining_weight = past_weight
         everyone = range(len(self.person_ids))
         signature_pool = [b.add_blob(signature_png(rng.getrandbits(32)), SIGNATURE_CREATED)
                           for _ in range(16)]
@@ -1161,15 +1181,15 @@ class _Bulk:
             # Participants: enough to reach the attendance target across held sessions.
             if held:
                 k = len(held)
-                mean = remaining_rows / max(1, remaining_sessions)
-                if remaining_sessions - k <= 0:
+                per_unit = remaining_rows / max(1, remaining_weight)
+                if remaining_weight - k * k <= 0:
                     count = math.ceil(remaining_rows / k) if remaining_rows else 0
                 else:
-                    count = max(2, round(mean * rng.uniform(0.5, 1.5)))
+                    count = max(2, round(per_unit * k * rng.uniform(0.6, 1.4)))
                     count = min(count, remaining_rows // k)
-                remaining_sessions -= k
+                remaining_weight -= k * k
             else:
-                count = rng.randrange(4, 26)
+                count = rng.randrange(3, 10)
             pool = self.people_by_territory.get(territory) or []
             if len(pool) < count:
                 pool = everyone
@@ -1192,7 +1212,7 @@ class _Bulk:
                 objectives="",
             ))
             items = _DEFAULT_AGENDA[kind]
-            for position in range(rng.randrange(1, 4)):
+            for position in range(rng.choice((0, 1, 1, 2))):
                 buf.agenda.append(dict(
                     id=b.id("agenda", "bulk", str(m), str(position)), meeting_id=meeting_id,
                     position=position, text=items[position % len(items)],
