@@ -30,10 +30,12 @@ from app.errors import ValidationError
 
 # --- SIRET -------------------------------------------------------------------------------
 
+_SIRET_JUNK = re.compile(r"[\s.\-\u00a0\u202f]")
+
 
 def normalise_siret(value: str | None, *, field: str = "siret") -> str:
     """Validate a SIRET (spaces, dots tolerated) and return its 14 digits; ``""`` if blank."""
-    compact = siret_mod.compact(str(value or "")).replace("-", "")
+    compact = _SIRET_JUNK.sub("", str(value or ""))  # what stdnum's compact() removes, and dashes
     if not compact:
         return ""
     try:
