@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import validation as v
 from app.domain.text import fold
-from app.errors import MaillageError, ValidationError
+from app.errors import ValidationError
 from app.io.tabular import Table, open_table
 from app.services import partners as P
 from app.services.workspace import Workspace
@@ -800,6 +800,6 @@ def import_people(
 
 
 __all__ = [
-    "ImportReport", "LineIssue", "MaillageError", "ORGANISATION_FIELDS", "PERSON_FIELDS",
+    "ImportReport", "LineIssue", "ORGANISATION_FIELDS", "PERSON_FIELDS",
     "cell_text", "check_mapping", "import_organisations", "import_people", "propose_mapping",
 ]
