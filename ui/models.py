@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor
 
@@ -65,6 +66,14 @@ class RecordListModel(QAbstractTableModel):
         self._rows: list[ListRow] = []
         self._total = 0
         self._loaded = False
+        # fetchMore() called by a listener while modelReset is being delivered is run just
+        # after, so that listeners connected later never see rows inserted mid-reset.
+        self._announcing_reset = False
+        self._inserting = False  # fetchMore() is not re-entrant (listeners may call it)
+        self._deferred_fetch = QTimer(self)
+        self._deferred_fetch.setSingleShot(True)
+        self._deferred_fetch.setInterval(0)
+        self._deferred_fetch.timeout.connect(lambda: self.fetchMore(QModelIndex()))
 
     # --- what the sections use ----------------------------------------------------------
 
@@ -96,7 +105,13 @@ class RecordListModel(QAbstractTableModel):
                 self._total = len(self._rows)  # the count may be stale: trust the rows
             self._loaded = True
         finally:
-            self.endResetModel()
+            self._deferred_fetch.stop()
+            self._announcing_reset = True
+            try:
+                self.endResetModel()
+            finally:
+                self._announcing_reset = False
+        self._inserting = False  # fetchMore() is not re-entrant (listeners may call it)
 
     def set_query(self, query: ListQuery) -> None:
         """Show the records matching ``query``: reloads if it changed (or never loaded)."""
@@ -173,10 +188,14 @@ class RecordListModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and self._loaded and len(self._rows) < self._total
+        return (not parent.isValid() and self._loaded and not self._inserting
+                and len(self._rows) < self._total)
 
     def fetchMore(self, parent: AnyIndex) -> None:
         if not self.canFetchMore(parent):
+            return
+        if self._announcing_reset:
+            self._deferred_fetch.start()
             return
         page = self._loader.fetch(self._query, len(self._rows), PAGE_SIZE)
         known = {r.id for r in self._rows[-PAGE_SIZE:]}
@@ -186,9 +205,13 @@ class RecordListModel(QAbstractTableModel):
         if not rows:
             return
         start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
+        self._inserting = True
+        try:
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        finally:
+            self._inserting = False
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in SQL by the column's key; the model is reset on the first page."""
