@@ -275,6 +275,16 @@ def test_index_follows_bulk_inserts_and_rows_from_another_site(ws):
     assert titles(ws, "houmadi") == ["Fatima Houmadi"]
 
 
+def test_an_erased_person_leaves_nothing_in_the_index(ws, network):
+    with ws.unit(write=True) as s:
+        s.get(Person, network["zai"]).erased = True
+    search.purge_index(ws)
+    assert titles(ws, "zainaba") == [] and titles(ws, "0639") == []
+    with ws.unit() as s:
+        rows = s.execute(text("SELECT title, extra FROM search_people_docs")).all()
+    assert all("zainaba" not in title and "639" not in extra for title, extra in rows)
+
+
 def test_rebuilding_the_index_gives_the_same_answers(ws, network):
     assert search.rebuild_index(ws) == {"organisations": 2, "people": 2}
     assert "Séverine Lefèvre" in titles(ws, "severine")

@@ -217,3 +217,11 @@ def rebuild_index(ws: Workspace) -> dict[str, int]:
             ))
             counts[kind] = s.execute(text(f"SELECT count(*) FROM {docs}")).scalar_one()
     return counts
+
+
+def purge_index(ws: Workspace) -> None:
+    """Merge the index segments so that no trace of removed words remains in the file
+    (call after an RGPD erasure: the erased record's document is already empty)."""
+    with ws.unit(write=True) as s:
+        for kind in TABLES:
+            s.execute(text(f"INSERT INTO search_{kind} (search_{kind}) VALUES ('optimize')"))
