@@ -220,13 +220,16 @@ def _clear_marker(conn: Connection) -> None:
 
 def install_audit_hooks(session_class: Any) -> None:
     """Attach the audit hooks to a sessionmaker (and to its engine, for bulk batches)."""
-    if event.contains(session_class, "after_flush", _after_flush):
+    # Markers, not event.contains (keyed by id(), fooled by a reused address).
+    if getattr(session_class, "_maillage_audit", False):
         return
+    session_class._maillage_audit = True
     event.listen(session_class, "before_flush", _before_flush)
     event.listen(session_class, "after_flush", _after_flush)
     event.listen(session_class, "after_soft_rollback", _after_soft_rollback)
     engine = getattr(session_class, "kw", {}).get("bind")
-    if isinstance(engine, Engine) and not event.contains(engine, "after_execute", _after_execute):
+    if isinstance(engine, Engine) and not getattr(engine, "_maillage_audit", False):
+        engine._maillage_audit = True
         event.listen(engine, "after_execute", _after_execute)
         event.listen(engine, "commit", _clear_marker)
         event.listen(engine, "rollback", _clear_marker)

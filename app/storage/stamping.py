@@ -167,8 +167,13 @@ def _after_soft_rollback(session: Session, previous_transaction: Any) -> None:
 
 
 def install_session_hooks(session_class: type[Session] | Any) -> None:
-    """Attach the stamping hooks to a session class or sessionmaker."""
-    if not event.contains(session_class, "before_flush", _before_flush):
+    """Attach the stamping hooks to a session class or sessionmaker (once).
+
+    A marker on the target, not ``event.contains``: SQLAlchemy's registry is keyed by
+    ``id()``, so a new factory reusing a collected one's address would be thought hooked.
+    """
+    if not getattr(session_class, "_maillage_stamping", False):
+        session_class._maillage_stamping = True
         event.listen(session_class, "before_flush", _before_flush)
         event.listen(session_class, "after_flush", _after_flush)
         event.listen(session_class, "after_soft_rollback", _after_soft_rollback)
