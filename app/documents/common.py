@@ -31,8 +31,10 @@ QR codes
 
 Page furniture and building
     ``PageHeader`` (our identity, logo, document title and subtitle, EU emblem when the
-    action is EU-funded) — build it with ``header_from_identity(identity, title=…)`` from
-    ``app.services.settings.get_identity(ws)``.
+    action is EU-funded; ``compact=True`` puts the title beside the identity to save height
+    on landscape pages) — build it with ``header_from_identity(identity, title=…)`` from
+    ``app.services.settings.get_identity(ws)``. Header and the fixed part of the footer are
+    drawn once and reused on every page (PDF form XObjects).
     ``PageFooter`` (document reference, generation date « mardi 12 mai 2026 », optional QR
     code whose payload may depend on the page, optional FSE mention, « Page x / y »).
     ``PageMark(**values)`` is an invisible flowable: once drawn, ``values`` update
