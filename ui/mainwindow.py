@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(200)
+        self.nav.setFixedWidth(184)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for number, section in enumerate(SECTIONS, start=1):
             item = QListWidgetItem(section.label)

@@ -144,7 +144,8 @@ class ListSection(QWidget):
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText("Rechercher…")
         self.search_field.setClearButtonEnabled(True)
-        self.search_field.setMinimumWidth(260)
+        self.search_field.setMinimumWidth(180)
+        self.search_field.setMaximumWidth(320)
         self.search_field.setToolTip("Rechercher dans la liste (Ctrl+F)")
         row.addWidget(self.search_field)
         return row
