@@ -948,14 +948,20 @@ CONVENTIONS: tuple[ConventionSpec, ...] = (
     ConventionSpec(
         "c_ress_av1", "2026-AUX-001", "avenant",
         "Avenant n° 1 – prolongation jusqu'au 30 juin 2027",
-        ("cd89", "sm_puisaye"), "signee", D(2027, 1, 1), D(2027, 6, 30),
+        ("cd89", "sm_puisaye"), "signee", D(2025, 9, 1), D(2027, 6, 30),
         "Le présent avenant prolonge la convention n° 2025-AUX-004 jusqu'au 30 juin 2027 et "
         "porte son montant à 52 000 € ; les autres articles demeurent inchangés.",
-        action="ressourcerie", parent="c_ress", amount_cents=700_000, evidence=ALL_EVIDENCE,
+        action="ressourcerie", parent="c_ress", amount_cents=5_200_000, evidence=ALL_EVIDENCE,
         events=(("brouillon", D(2026, 10, 14), "Demande d'avenant issue du COPIL n° 4."),
                 ("envoyee", D(2026, 10, 21), "Envoyé pour signature."),
                 ("signee", D(2026, 11, 5), "Signé par toutes les parties.")),
-        installments=((1.0, D(2027, 7, 31), "À la remise du bilan final", None),),
+        # An avenant carries the consolidated values: whole amount, whole schedule.
+        installments=((18 / 52, D(2025, 9, 15), "À la signature de la convention",
+                       D(2025, 9, 30)),
+                      (18 / 52, D(2026, 3, 31), "À la remise du bilan intermédiaire",
+                       D(2026, 4, 20)),
+                      (16 / 52, D(2027, 9, 30), "À la remise du bilan final et des feuilles "
+                       "d'émargement", None)),
         copies=3,
     ),
     ConventionSpec(

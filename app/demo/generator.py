@@ -38,7 +38,7 @@ from stdnum import luhn
 from app.demo import catalogue as cat
 from app.demo import names
 from app.demo.signature import sha256_hex, signature_png
-from app.domain.labels import ORGANISATION_KINDS
+from app.domain.labels import CONVENTION_KINDS, ORGANISATION_KINDS
 from app.domain.text import fold
 from app.errors import MaillageError, ValidationError
 from app.services.workspace import Workspace
@@ -52,6 +52,7 @@ from app.storage.models import (
     Convention,
     ConventionEvent,
     ConventionParty,
+    ConventionTemplate,
     FollowUpItem,
     IndicatorTarget,
     Installment,
@@ -282,6 +283,7 @@ class _Builder:
         self.people: dict[str, _PersonRow] = {}
         self.org_rows: dict[str, dict] = {}
         self.org_people: dict[str, list[str]] = defaultdict(list)  # org key → person keys
+        self.rep_keys: set[str] = set()  # legal representatives of partner structures
         self.pools: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
 
     # ids and inserts ---------------------------------------------------------------------
@@ -467,6 +469,7 @@ class _Builder:
                        p.function, p.since)
             if p.legal_rep:
                 reps[p.org] = (f"{p.first_name} {p.last_name}", p.function)
+                self.rep_keys.add(p.key)
         for spec in cat.ORGANISATIONS:
             mayotte = spec.postcode.startswith("976")
             count = spec.people + (0 if spec.key in reps else 1)
@@ -480,6 +483,7 @@ class _Builder:
                                       female)
                     category = _rep_category(spec.kind)
                     reps[spec.key] = (f"{first} {last}", title)
+                    self.rep_keys.add(f"{spec.key}-{i}")
                     add_person(f"{spec.key}-{i}", spec.key, civility, first, last, category,
                                title, since)
                 else:
@@ -616,6 +620,9 @@ class _Builder:
                 staff = [k for k in self.org_people[org_key]
                          if people[k].category not in {"public", "grand_public"}
                          and k not in spec.speakers]
+                if spec.kind in _WORKING_KINDS and len(staff) > 1:
+                    # Presidents and mayors send their staff to working sessions.
+                    staff = [k for k in staff if k not in self.rep_keys] or staff
                 if not staff:
                     continue
                 n = 2 if rng.random() < spec.pairs and len(staff) > 1 else 1
@@ -736,6 +743,7 @@ class _Builder:
     def core_conventions(self, people: dict[str, _PersonRow], org_rows: dict[str, dict]) -> None:
         conventions, parties, installments, events = [], [], [], []
         president = people["presidente"]
+        templates = self._shipped_templates()
         for spec in cat.CONVENTIONS:
             convention_id = self.id("convention", spec.key)
             dates = {status: day for status, day, _note in spec.events}
@@ -743,7 +751,7 @@ class _Builder:
             conventions.append(dict(
                 id=convention_id, number=spec.number, kind=spec.kind, title=spec.title,
                 action_id=self.id("action", spec.action) if spec.action else None,
-                template_id=None,
+                template_id=templates.get(spec.kind),
                 parent_id=self.id("convention", spec.parent) if spec.parent else None,
                 object=spec.object, start_date=spec.start, end_date=spec.end,
                 amount_cents=spec.amount_cents, fse_rate=spec.fse_rate,
@@ -789,6 +797,20 @@ class _Builder:
         self.insert(Installment, installments)
         self.insert(ConventionEvent, events)
 
+    def _shipped_templates(self) -> dict[str, str]:
+        """Convention kind → id of the shipped template for it, when this database has it."""
+        from app.services.templates import default_template_code, template_id_for_code
+
+        present = set(self.s.execute(
+            select(ConventionTemplate.id).where(ConventionTemplate.deleted.is_(False))
+        ).scalars())
+        out = {}
+        for kind in CONVENTION_KINDS:
+            code = default_template_code(kind)
+            if code and template_id_for_code(code) in present:
+                out[kind] = template_id_for_code(code)
+        return out
+
     # --- the large bulk ---------------------------------------------------------------
 
     def build_bulk(self, core: _Core, target: Mapping[str, int]) -> None:
@@ -797,6 +819,11 @@ class _Builder:
         bulk.extra_affiliations()
         bulk.meetings()
 
+
+_WORKING_KINDS = frozenset(
+    {"formation", "atelier", "reunion_technique", "groupe_travail", "cotech", "commission",
+     "visite", "info_collective"}
+)
 
 _DEFAULT_AGENDA: dict[str, tuple[str, ...]] = {
     "copil": cat.COPIL_AGENDA,
