@@ -67,6 +67,7 @@ MIN_SIGNATURE_WIDTH = 24 * mm
 MAX_SIGNATURE_WIDTH = 34 * mm
 ROW_HEIGHT = 11 * mm
 CELL_PAD = 2.5
+PAD_Y = 1.5
 BODY_SIZE = 8.5
 BODY_LEADING = 10.0
 SHEET_TITLE = "Feuille d'émargement"
@@ -487,15 +488,22 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
     data: list[list[object]] = [head_cells]
     index = {x.id: i for i, x in enumerate(sheet.sessions)}
     shrunk: list[tuple] = []  # per-cell font commands for the few texts set smaller
+    # Row heights are known here (texts are wrapped by fit_text): giving them to the Table
+    # spares it measuring 300 × 9 cells again on every page split.
+    heights = [max(9 * mm, 3 * 9.5 + 2 * PAD_Y)]
     for n, row in enumerate(sheet.rows, start=1):
         line: list[object] = [str(n)]
+        height = ROW_HEIGHT
         for col, text in enumerate((row.last_name.upper(), row.first_name, row.structure, row.function),
                                    start=1):
             font = FONT_CONDENSED_BOLD if col == 1 else FONT_CONDENSED
             fitted, size = fit_text(text, widths[col], font, BODY_SIZE)
             line.append(fitted)
+            leading = BODY_LEADING if size is None else size * 1.18
+            height = max(height, (fitted.count("\n") + 1) * leading + 2 * PAD_Y)
             if size is not None:
-                shrunk.append(("FONT", (col, n), (col, n), font, size, size * 1.18))
+                shrunk.append(("FONT", (col, n), (col, n), font, size, leading))
+        heights.append(height)
         for i, x in enumerate(group):
             if sheet.signed and row.cells:
                 line.append(_signature_cell(row.cells[index[x.id]], widths[5 + i], ROW_HEIGHT))
@@ -505,6 +513,7 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
     first_blank = len(sheet.rows) + 1
     for n in range(first_blank, first_blank + sheet.blank_rows):
         data.append([str(n)] + [""] * (len(widths) - 1))
+        heights.append(ROW_HEIGHT)
     style = [
         ("FONT", (0, 0), (-1, -1), FONT_CONDENSED, BODY_SIZE, BODY_LEADING),
         ("FONT", (0, 0), (-1, 0), FONT_CONDENSED_BOLD, 8, 9.5),
@@ -517,8 +526,8 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
         ("LINEBELOW", (0, 0), (-1, 0), 0.9, colors.black),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("TOPPADDING", (0, 0), (-1, -1), PAD_Y),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_Y),
     ]
     if sheet.signed:  # « Absent », « Excusé »… in the signature cells
         style += [
@@ -532,7 +541,7 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
     return Table(
         data,
         colWidths=widths,
-        minRowHeights=[9 * mm] + [ROW_HEIGHT] * (len(data) - 1),
+        rowHeights=heights,
         repeatRows=1,
         style=TableStyle(style),
         hAlign="LEFT",
