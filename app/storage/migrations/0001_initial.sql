@@ -631,6 +631,8 @@ CREATE INDEX ix_attendance_person_id ON attendance (person_id);
 
 CREATE INDEX ix_attendance_session_id ON attendance (session_id);
 
+CREATE INDEX ix_attendance_signed ON attendance (signature_sha256) WHERE signature_sha256 IS NOT NULL;
+
 CREATE TABLE search_organisations_docs (
 	docid INTEGER PRIMARY KEY,
 	ref_id VARCHAR(36) NOT NULL UNIQUE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.storage.ids import attendance_id, participant_id
@@ -99,6 +99,11 @@ class Attendance(Synced, Base):
     """A person's presence at a session. Id derived from (session, person)."""
 
     __tablename__ = "attendance"
+    __table_args__ = (
+        # Counting captured signatures (dashboard) without scanning every attendance row.
+        Index("ix_attendance_signed", "signature_sha256",
+              sqlite_where=text("signature_sha256 IS NOT NULL")),
+    )
 
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), nullable=False, index=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), nullable=False, index=True)
