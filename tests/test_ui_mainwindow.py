@@ -302,6 +302,48 @@ def test_backup_copy_with_a_dated_default_name(window, tmp_path, monkeypatch, qt
     assert window.backup_action.isEnabled()
 
 
+def test_startup_checks_run_off_the_gui_thread_and_back_up_the_base(window, qtbot):
+    job = window.start_startup_checks()
+    assert job is not None
+    assert window.statusBar().currentMessage() == "Vérification et sauvegarde de la base en arrière-plan…"
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Base vérifiée et sauvegardée.",
+                    timeout=30_000)
+    backups = list((window.workspace.path.parent / "sauvegardes").glob("*demarrage*"))
+    assert backups
+
+
+def test_a_damaged_base_found_at_startup_offers_its_latest_good_backup(window, qtbot,
+                                                                       monkeypatch):
+    import ui.startup_job as job_module
+    from app.services.integrity import IntegrityResult, StartupReport
+
+    shown = {}
+
+    def damaged(ws, progress=None, cancel=None):
+        result = IntegrityResult(ws.path, False, ("page 3 : erreur",),
+                                 "La base est endommagée.", None, 0.1)
+        return StartupReport(result, None)
+
+    def fake_exec(box):
+        shown.update(title=box.windowTitle(), text=box.text(),
+                     buttons=[b.text() for b in box.buttons()])
+        return 0
+
+    monkeypatch.setattr(job_module.integrity, "startup_checks", damaged)
+    monkeypatch.setattr(job_module.QMessageBox, "exec", fake_exec)
+    window.start_startup_checks()
+    qtbot.waitUntil(lambda: "text" in shown, timeout=30_000)
+    assert shown["title"] == "Base endommagée"
+    assert shown["text"] == "La base est endommagée."
+    assert shown["buttons"] == ["Continuer sans restaurer"]  # no good backup to offer here
+
+
+def test_closing_the_window_cancels_the_startup_checks(window, qtbot):
+    window.start_startup_checks()
+    window.close()  # waits for the job to stop: the base can be closed right after
+    window.workspace.close()
+
+
 def test_geometry_and_splitters_are_remembered(make_window, demo_ws, qtbot):
     first = make_window(demo_ws)
     # A size the offscreen screen (800 × 800) can hold, above the window's minimum.

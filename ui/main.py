@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Protocol
@@ -160,12 +161,13 @@ def rss_mb() -> float:
         return 0.0
 
 
-class FirstPaintReporter(QObject):
-    """Prints ``{"event": "first_paint", "rss_mb": …}`` once the window has painted, then quits."""
+class FirstPaint(QObject):
+    """Calls ``callback()`` once, just after the first paint of ``window`` (or of a child)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: Any, callback: Callable[[], None]) -> None:
         super().__init__(window)
         self._window = window
+        self._callback = callback
         self._seen = False
         QApplication.instance().installEventFilter(self)
 
@@ -174,13 +176,18 @@ class FirstPaintReporter(QObject):
                 and getattr(watched, "window", None) is not None
                 and watched.window() is self._window):
             self._seen = True
-            QTimer.singleShot(0, self._report)  # after this paint cycle has been flushed
+            QTimer.singleShot(0, self._done)  # after this paint cycle has been flushed
         return False
 
-    def _report(self) -> None:
+    def _done(self) -> None:
         QApplication.instance().removeEventFilter(self)
-        print(json.dumps({"event": "first_paint", "rss_mb": round(rss_mb(), 1)}), flush=True)
-        QApplication.instance().quit()
+        self._callback()
+
+
+def report_first_paint() -> None:
+    """The benchmark's line (``bench.startup``), then quit."""
+    print(json.dumps({"event": "first_paint", "rss_mb": round(rss_mb(), 1)}), flush=True)
+    QApplication.instance().quit()
 
 
 # --- run --------------------------------------------------------------------------------------
@@ -200,10 +207,11 @@ def run(options: Options) -> int:
 
     from app.services.startup import open_for_gui
 
-    warnings: list[str] = []
     progress = _DemoProgress() if interactive else None
     try:
-        ws = open_for_gui(options.db, options.demo, progress=progress, on_warning=warnings.append)
+        # The integrity check and start-up backup read the whole file: they run after the
+        # first paint, off the GUI thread (ui.startup_job), never before the window shows.
+        ws = open_for_gui(options.db, options.demo, progress=progress, checks=False)
     except MaillageError as exc:
         _report(f"la base n'a pas pu être ouverte.\n\n{exc.message}", interactive,
                 "Ouverture impossible")
@@ -238,15 +246,14 @@ def run(options: Options) -> int:
         if section is not None:
             window.show_section(section.key)
         if options.bench_first_paint:
-            FirstPaintReporter(window)
+            FirstPaint(window, report_first_paint)
+        elif not options.demo:
+            FirstPaint(window, window.start_startup_checks)
         window.show()
-        for warning in warnings:
-            print(f"maillage : {warning}", file=sys.stderr, flush=True)
-            if interactive:
-                QMessageBox.warning(window, "Sauvegarde automatique", warning)
         return app.exec()
     finally:
         if window is not None:
+            window.stop_startup_checks()
             window.hide()
             window.workspace.close()
             window.deleteLater()

@@ -34,6 +34,7 @@ from ui import settings
 from ui.dashboard import DashboardView
 from ui.navigation import SECTIONS, Section, section_for_list, section_index
 from ui.sections import ListSection, SyncSection
+from ui.startup_job import StartupChecks
 
 WINDOW_KEY = "principale"
 DEFAULT_SIZE = QSize(1280, 800)
@@ -44,10 +45,11 @@ Opener = Callable[[Path], Workspace]
 
 
 def default_opener(path: Path) -> Workspace:
-    """Open a database the user picked: integrity check and start-up backup included."""
+    """Open a database the user picked (instant probe only: the window then runs the
+    integrity check and the start-up backup off its thread, see ``start_startup_checks``)."""
     from app.services.startup import open_for_gui
 
-    return open_for_gui(path, demo=False)
+    return open_for_gui(path, demo=False, checks=False)
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self._pages: list[QWidget] = []
         self._dashboard_loaded = False
         self._backup_job = None
+        self._startup_checks = StartupChecks(self)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -260,12 +263,14 @@ class MainWindow(QMainWindow):
         settings.set_last_folder(path.parent)
         self.set_workspace(ws)
         self.statusBar().showMessage(f"Base ouverte : {path}", 8000)
+        self.start_startup_checks()
         return True
 
     def set_workspace(self, ws: Workspace) -> None:
         """Show ``ws`` instead of the current workspace, which is closed."""
         current = self.current_section().key
         self._save_sections()
+        self.stop_startup_checks()
         old = self._ws
         for page in self._pages:
             self.stack.removeWidget(page)
@@ -325,6 +330,15 @@ class MainWindow(QMainWindow):
     def _error(self, title: str, text: str) -> None:
         QMessageBox.critical(self, title, text)
 
+    # --- integrity check and start-up backup ------------------------------------------------
+
+    def start_startup_checks(self):  # noqa: ANN201 - returns the ui.jobs.Job (or None)
+        """Check the open base and back it up off the GUI thread (see :mod:`ui.startup_job`)."""
+        return self._startup_checks.start()
+
+    def stop_startup_checks(self) -> None:
+        self._startup_checks.stop()
+
     # --- Aide -------------------------------------------------------------------------------
 
     def show_about(self) -> None:
@@ -345,4 +359,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.stop_startup_checks()
         super().closeEvent(event)
