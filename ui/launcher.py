@@ -22,6 +22,9 @@ class GuiOptions:
 
 
 def _gui_parser() -> argparse.ArgumentParser:
+    from app.cli.french import install
+
+    install()
     parser = argparse.ArgumentParser(
         prog="maillage",
         description="Maillage : partenaires, réunions, émargement, conventions et bilans.",

@@ -414,14 +414,16 @@ def vcard(p: Any, function: tuple[str, str] | None) -> str:
     return "".join(_fold_line(line) + "\r\n" for line in lines)
 
 
+from app.services.privacy import can_contact  # noqa: E402 - the RGPD consent rule
+
+
 def _consenting(s: Session, person_ids: Sequence[str]) -> tuple[list[Person], int]:
     people: dict[str, Person] = {}
     for chunk in _chunks(list(dict.fromkeys(person_ids))):
         for p in s.execute(select(Person).where(Person.id.in_(chunk or []))).scalars():
             people[p.id] = p
     kept = [people[i] for i in dict.fromkeys(person_ids) if i in people
-            and not people[i].deleted and not people[i].erased and people[i].merged_into is None
-            and people[i].consent_date is not None]
+            and people[i].merged_into is None and can_contact(people[i])]
     return kept, len(dict.fromkeys(person_ids)) - len(kept)
 
 

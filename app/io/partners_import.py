@@ -599,6 +599,10 @@ def _import(
         creates = accepted - to_update
         return replace(report, created=creates if dry_run else 0,
                        updated=to_update if (dry_run and update_existing) else 0)
+    # A consistent copy before anything is written (data safety: backups before imports).
+    from app.services.backups import backup_before
+
+    backup_before(ws, "import")
     try:
         with ws.unit(write=True) as s:
             if kept is None:
