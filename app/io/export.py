@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.services.privacy import can_contact
 from app.domain import formatting as fmt
 from app.domain import labels
 from app.domain import validation as v
@@ -413,8 +414,6 @@ def vcard(p: Any, function: tuple[str, str] | None) -> str:
     lines.append("END:VCARD")
     return "".join(_fold_line(line) + "\r\n" for line in lines)
 
-
-from app.services.privacy import can_contact  # noqa: E402 - the RGPD consent rule
 
 
 def _consenting(s: Session, person_ids: Sequence[str]) -> tuple[list[Person], int]:
