@@ -159,12 +159,27 @@ class MainWindow(QMainWindow):
         self.dashboard.open_list.connect(lambda view: self.show_section(section_for_list(view).key))
         self._pages = [self.dashboard]
         self.stack.addWidget(self.dashboard)
-        for section in SECTIONS[1:]:
+        for _section in SECTIONS[1:]:
+            # A placeholder: the section is built on its first visit (see _page).
+            placeholder = QWidget()
+            self._pages.append(placeholder)
+            self.stack.addWidget(placeholder)
+        self._built = [True] + [False] * (len(SECTIONS) - 1)
+        self._dashboard_loaded = False
+
+    def _page(self, index: int) -> QWidget:
+        """The page of section ``index``, built (without loading its list) on first use."""
+        if not self._built[index]:
+            section = SECTIONS[index]
             page_class = SyncSection if section.key == "synchronisation" else ListSection
             page = page_class(self._ws, section)
-            self._pages.append(page)
-            self.stack.addWidget(page)
-        self._dashboard_loaded = False
+            placeholder = self._pages[index]
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._pages[index] = page
+            self._built[index] = True
+        return self._pages[index]
 
     def _refresh_identity(self) -> None:
         identity = get_identity(self._ws)
@@ -183,7 +198,7 @@ class MainWindow(QMainWindow):
         return self._ws
 
     def section_page(self, key: str) -> QWidget:
-        return self._pages[section_index(key)]
+        return self._page(section_index(key))
 
     def list_sections(self) -> list[ListSection]:
         return [p for p in self._pages if isinstance(p, ListSection)]
@@ -199,8 +214,8 @@ class MainWindow(QMainWindow):
     def _show_index(self, index: int) -> None:
         if index < 0:
             return
-        self.stack.setCurrentIndex(index)
-        page = self._pages[index]
+        page = self._page(index)
+        self.stack.setCurrentWidget(page)
         if page is self.dashboard:
             if not self._dashboard_loaded:
                 self.refresh_dashboard()
@@ -280,7 +295,6 @@ class MainWindow(QMainWindow):
         old.close()
         self._refresh_identity()
         index = section_index(current)
-        self.stack.setCurrentIndex(index)
         self._show_index(index)
         self.workspace_changed.emit()
 
