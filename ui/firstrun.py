@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpacerItem,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -55,11 +56,14 @@ class IdentityPage(QWizardPage):
         super().__init__()
         self.ws = ws
         self.setTitle("Bienvenue dans Maillage")
-        self.setSubTitle(
+        # In the page rather than as the wizard's subtitle, which is cut after two lines.
+        intro = QLabel(
             "Indiquez l'organisation qui utilise Maillage : ces informations figurent sur les "
             "feuilles d'émargement, les comptes rendus et les conventions. Vous pourrez les "
             "modifier plus tard."
         )
+        intro.setObjectName("wizardIntro")
+        intro.setWordWrap(True)
         current = get_identity(ws)
         self.logo_png: bytes | None = current.logo_png
 
@@ -84,6 +88,8 @@ class IdentityPage(QWizardPage):
         form = QFormLayout(self)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(intro)
+        form.addItem(QSpacerItem(0, 8))
         form.addRow("Nom de l'organisation *", self.fields["organisation_name"])
         form.addRow("SIRET", self.fields["siret"])
         form.addRow("Adresse", self.fields["address"])
@@ -91,7 +97,7 @@ class IdentityPage(QWizardPage):
         form.addRow("Commune", self.fields["city"])
         form.addRow("Logo", self.fields["logo"])
         form.addRow("Nom de l'antenne *", self.fields["site_name"])
-        note = QLabel("* champ obligatoire. L'antenne est ce poste de travail (siège ou antenne "
+        note = QLabel("* Champ obligatoire. L'antenne est ce poste de travail (siège ou antenne "
                       "locale) : son nom apparaît lors des échanges de fichiers.")
         note.setObjectName("formNote")
         note.setWordWrap(True)
@@ -233,7 +239,7 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self.setObjectName("firstRun")
         self.setWindowTitle("Maillage — première utilisation")
-        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.page = IdentityPage(ws)
