@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.domain import formatting as fmt
 from app.errors import MaillageError
 from app.services import details
+from app.services.lists import ListView
 from app.services.lists import view as list_view
 from app.services.workspace import Workspace
 from ui import settings
@@ -84,9 +85,9 @@ class ListSection(QWidget):
         assert section.list_view is not None
         self.ws = ws
         self.section = section
-        self.view = list_view(section.list_view)
+        self.view = self._list_view()
         self.setObjectName(f"section-{section.key}")
-        self.model = RecordListModel(workspace_loader(ws, self.view.name), self.view, self)
+        self.model = self._create_model()
         self._columns_fitted = False
 
         layout = QVBoxLayout(self)
@@ -124,6 +125,14 @@ class ListSection(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     # --- construction ---------------------------------------------------------------------
+
+    def _list_view(self) -> ListView:
+        """The columns shown (a subclass may show its own, e.g. the conventions)."""
+        return list_view(self.section.list_view)
+
+    def _create_model(self) -> RecordListModel:
+        """The table's model; a subclass may give another with the same interface."""
+        return RecordListModel(workspace_loader(self.ws, self.view.name), self.view, self)
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
