@@ -108,7 +108,7 @@ class ListSection(QWidget):
         self.splitter.addWidget(self.detail_pane)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([760, 480])
+        self.splitter.setSizes([560, 480])  # proportions until laid out
         layout.addWidget(self.splitter, 1)
         state = settings.load_splitter_state(self.section.key)
         if state is not None:
