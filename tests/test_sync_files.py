@@ -295,11 +295,11 @@ def test_an_error_after_some_rows_leaves_the_database_unchanged_and_retry_works(
     real = importing.merge_row
     calls = {"n": 0}
 
-    def failing(local: Any, incoming: Any, fields: Any):  # noqa: ANN202
+    def failing(*args: Any):  # noqa: ANN202 - the decision taken for every incoming row
         calls["n"] += 1
         if calls["n"] == 20:
             raise RuntimeError("panne simulée")
-        return real(local, incoming, fields)
+        return real(*args)
 
     monkeypatch.setattr(importing, "merge_row", failing)
     before = database_picture(b.path)

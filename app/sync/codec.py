@@ -1,24 +1,34 @@
-"""Rows on the wire: every synced table's columns as canonical JSON values.
+"""Rows on the wire: each synced row as one canonical JSON object, made and read by SQLite.
 
-A *wire row* is a plain ``dict``: each column of the model (user fields, ``id`` and the sync
-bookkeeping, but never the local ``change_seq``) mapped to a JSON value — dates, times and
-datetimes as ISO 8601 text, JSON columns as their object. The merge works on wire rows, the
-file stores them one per line with sorted keys, and :func:`to_db` turns them back into the
-Python values SQLAlchemy binds.
+A *wire row* holds every column of the model (user fields, ``id`` and the sync bookkeeping,
+never the local ``change_seq``) with sorted keys. Values are the database's own: text as is,
+booleans as ``true``/``false``, JSON columns as their object, and dates, times and datetimes
+as the text SQLAlchemy stores (``2026-03-02``, ``09:00:00.000000``,
+``2026-03-02 09:05:00.000000``).
 
-Incoming rows are checked strictly (:func:`check_row`): exactly the model's columns, each with
-a value of the right JSON type. A malformed row raises :class:`~app.sync.errors.DamagedFile`.
+Speed matters (100 000 rows in seconds), so lines are rendered by SQLite itself with
+``json_object`` (:meth:`TableCodec.lines`) and incoming lines are inserted or updated with
+``json_extract`` on the line text (:attr:`TableCodec.insert_sql`,
+:attr:`TableCodec.update_sql`): values never go through Python one by one. Tables with REAL
+columns are rendered in Python instead (SQLite 3.40 prints floats with 15 digits only, which
+would not round-trip); they are small (actions, conventions, instalments).
+
+Incoming rows are checked strictly (:meth:`TableCodec.check_row`): exactly the model's
+columns, each with a value of the right JSON type and format. A malformed row raises
+:class:`~app.sync.errors.DamagedFile`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, Time
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.schema import Column, Table
 
 from app.storage.models import SYNCED_MODELS, JSONText
@@ -38,188 +48,255 @@ BLOB_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Columns holding a :class:`~app.storage.models.Blob` hash (images travel by hash)."""
 
+IN_CHUNK = 500
+"""Ids per ``IN (…)`` query."""
+
 
 def canonical(value: Any) -> str:
     """The canonical JSON text of a value (sorted keys, compact, UTF-8 kept)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _iso(value: Any) -> Any:
-    return None if value is None else value.isoformat()
+# --- checks --------------------------------------------------------------------------------
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(?:\.\d{6})?$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{6})?$")
 
 
-def _identity(value: Any) -> Any:
-    return value
+def _date_ok(v: Any) -> bool:
+    if not _DATE.match(v):
+        return False
+    try:
+        dt.date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _time_ok(v: Any) -> bool:
+    if not _TIME.match(v):
+        return False
+    try:
+        dt.time.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _datetime_ok(v: Any) -> bool:
+    if not _DATETIME.match(v):
+        return False
+    try:
+        dt.datetime.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _vector_ok(v: Any) -> bool:
+    return type(v) is dict and all(type(c) is int and c >= 0 for c in v.values())
+
+
+def _stamp_ok(s: Any) -> bool:
+    return type(s) is list and len(s) == 3 and type(s[0]) is int and type(s[1]) is str and type(s[2]) is int
+
+
+def _fields_ok(v: Any) -> bool:
+    return type(v) is dict and all(_stamp_ok(s) for s in v.values())
+
+
+def _siblings_ok(v: Any) -> bool:
+    return type(v) is dict and all(
+        type(es) is list and all(type(e) is list and len(e) == 2 and _stamp_ok(e[1]) for e in es)
+        for es in v.values()
+    )
+
+
+_JSON_TYPES = (dict, list, str, int, float, bool)
+_NONE = type(None)
+
+
+# --- the codec -----------------------------------------------------------------------------
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
 class TableCodec:
-    """How one synced table's rows convert between the database and the wire."""
+    """How one synced table's rows go to and come from the wire."""
 
     name: str
     table: Table
     columns: tuple[Column, ...]
+    keys: tuple[str, ...]
+    """Column keys in wire order (sorted)."""
     user_fields: tuple[str, ...]
     """Fields merged one by one (everything but ``id`` and the bookkeeping)."""
-    _to_wire: tuple[tuple[str, Callable[[Any], Any]], ...]
-    _to_db: tuple[tuple[str, Callable[[Any], Any]], ...]
-    _checks: tuple[tuple[str, Callable[[Any], bool], bool], ...]
+    float_keys: tuple[str, ...]
+    render_sql: str
+    """``json_object(...)`` of a row (without the REAL columns, added in Python)."""
+    insert_sql: str
+    """``INSERT`` from a line: parameters ``(line, change_seq)``."""
+    update_sql: str
+    """``UPDATE`` of every column from a line: parameters ``(line, change_seq, id)``."""
+    _keyset: frozenset[str]
+    _types: tuple[tuple[str, tuple[type, ...]], ...]
+    _deep: tuple[tuple[str, Callable[[Any], bool]], ...]
 
-    def to_wire(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        """A database row (a mapping by column key) as a wire row."""
-        return {key: conv(row[key]) for key, conv in self._to_wire}
+    # -- database → wire
 
-    def to_db(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        """A wire row as the values to bind in an INSERT or UPDATE."""
-        return {key: conv(row[key]) for key, conv in self._to_db}
+    def lines(self, conn: Connection, where: str = "", params: Sequence[Any] = (),
+              extra: Sequence[str] = ()) -> Iterator[tuple[Any, ...]]:
+        """``(line, *extra)`` for each row matching ``where`` (SQL on ``t``), by id."""
+        cols = [self.render_sql, *(f"t.{_q(k)}" for k in self.float_keys), *extra]
+        sql = f"SELECT {', '.join(cols)} FROM {_q(self.name)} AS t {where} ORDER BY t.id"
+        result = conn.exec_driver_sql(sql, tuple(params))
+        n_float = len(self.float_keys)
+        if not n_float:
+            yield from result
+            return
+        for row in result:
+            obj = json.loads(row[0])
+            for key, value in zip(self.float_keys, row[1 : 1 + n_float]):
+                obj[key] = value
+            yield (canonical(obj), *row[1 + n_float :])
+
+    def load(self, conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The wire rows of ``ids`` held here, by id."""
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(ids), IN_CHUNK):
+            chunk = list(ids[i : i + IN_CHUNK])
+            where = f"WHERE t.id IN ({', '.join('?' * len(chunk))})"
+            for (line,) in self.lines(conn, where, chunk):
+                row = json.loads(line)
+                out[row["id"]] = row
+        return out
+
+    # -- wire → database
+
+    def update_sql_for(self, keys: frozenset[str]) -> str:
+        """``UPDATE`` of only ``keys`` from a line (parameters as :attr:`update_sql`).
+
+        Writing only what changed keeps ``UPDATE OF`` triggers (the search index) quiet
+        for the columns that did not change.
+        """
+        cached = _UPDATE_CACHE.get((self.name, keys))
+        if cached is None:
+            cols = [c for c in self.columns if c.key in keys and c.key != "id"]
+            sets = "".join(f"{_q(c.key)} = {_extract_expr(c)}, " for c in cols)
+            cached = (f"UPDATE {_q(self.name)} SET {sets}change_seq = ?2 "
+                      f"WHERE id = ?3 AND (SELECT count(*) FROM json_each(?1)) = {len(self.keys)}")
+            _UPDATE_CACHE[(self.name, keys)] = cached
+        return cached
 
     def check_row(self, row: Any) -> dict[str, Any]:
         """Refuse anything but a well-formed wire row of this table."""
-        if not isinstance(row, dict):
-            raise DamagedFile(f"Fichier invalide : une ligne de « {self.name} » n'est pas un objet.")
-        if len(row) != len(self._checks) or any(key not in row for key, _c, _n in self._checks):
-            expected = {key for key, _c, _n in self._checks}
-            diff = sorted(set(row) ^ expected)
+        if type(row) is not dict or row.keys() != self._keyset:
+            if type(row) is not dict:
+                raise DamagedFile(f"Fichier invalide : une ligne de « {self.name} » n'est pas un objet.")
+            diff = sorted(set(row) ^ self._keyset)
             raise DamagedFile(
                 f"Fichier invalide : colonnes inattendues ou manquantes dans « {self.name} » "
                 f"({', '.join(diff[:5])})."
             )
-        for key, check, nullable in self._checks:
+        for key, types in self._types:
+            if type(row[key]) not in types:
+                self._bad(row, key)
+        for key, check in self._deep:
             value = row[key]
-            if value is None:
-                if nullable:
-                    continue
-            elif check(value):
-                continue
-            raise DamagedFile(
-                f"Fichier invalide : valeur incorrecte pour « {self.name}.{key} » "
-                f"(enregistrement {str(row.get('id'))[:36]})."
-            )
+            if value is not None and not check(value):
+                self._bad(row, key)
         return row
 
-
-def _is_str(v: Any) -> bool:
-    return isinstance(v, str)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    def _bad(self, row: dict[str, Any], key: str) -> None:
+        raise DamagedFile(
+            f"Fichier invalide : valeur incorrecte pour « {self.name}.{key} » "
+            f"(enregistrement {str(row.get('id'))[:36]})."
+        )
 
 
-def _is_bool(v: Any) -> bool:
-    return isinstance(v, bool)
+_UPDATE_CACHE: dict[tuple[str, frozenset[str]], str] = {}
 
 
-def _is_num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> frozenset[str]:
+    """The keys whose value differs between two wire rows of one table."""
+    return frozenset(k for k, v in new.items() if old.get(k) != v or type(old.get(k)) is not type(v))
 
 
-def _iso_check(parse: Callable[[str], Any]) -> Callable[[Any], bool]:
-    def check(v: Any) -> bool:
-        if not isinstance(v, str):
-            return False
-        try:
-            parse(v)
-        except ValueError:
-            return False
-        return True
-
-    return check
+def _render_expr(col: Column) -> str:
+    name = _q(col.key)
+    if isinstance(col.type, Boolean):
+        return f"json(CASE t.{name} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)"
+    if isinstance(col.type, JSONText):
+        return f"json(t.{name})"
+    return f"t.{name}"
 
 
-def _parse_or_none(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
-    def conv(v: Any) -> Any:
-        if v is None or not isinstance(v, str):
-            return v  # already a Python value (a chosen value from the GUI)
-        return parse(v)
-
-    return conv
-
-
-_VECTOR_COLUMNS = {"sync_vv", "deleted_vv"}
-
-
-def _vector_check(v: Any) -> bool:
-    return isinstance(v, dict) and all(
-        isinstance(k, str) and isinstance(c, int) and not isinstance(c, bool) and c >= 0
-        for k, c in v.items()
-    )
-
-
-def _stamp_ok(s: Any) -> bool:
-    return (
-        isinstance(s, list) and len(s) == 3 and _is_int(s[0]) and isinstance(s[1], str)
-        and _is_int(s[2])
-    )
-
-
-def _fields_check(v: Any) -> bool:
-    return isinstance(v, dict) and all(isinstance(k, str) and _stamp_ok(s) for k, s in v.items())
-
-
-def _siblings_check(v: Any) -> bool:
-    return isinstance(v, dict) and all(
-        isinstance(k, str) and isinstance(entries, list)
-        and all(isinstance(e, list) and len(e) == 2 and _stamp_ok(e[1]) for e in entries)
-        for k, entries in v.items()
-    )
-
-
-_SPECIAL_CHECKS: dict[str, Callable[[Any], bool]] = {
-    "sync_vv": _vector_check,
-    "deleted_vv": _vector_check,
-    "sync_fields": _fields_check,
-    "sync_siblings": _siblings_check,
-}
+def _extract_expr(col: Column) -> str:
+    path = "'$." + '"' + col.key + '"' + "'"
+    if isinstance(col.type, JSONText):
+        return f"CASE json_type(?1, {path}) WHEN 'null' THEN NULL ELSE json_quote(json_extract(?1, {path})) END"
+    return f"json_extract(?1, {path})"
 
 
 def _codec(model: type) -> TableCodec:
     table: Table = model.__table__
-    columns = tuple(c for c in table.columns if c.key not in LOCAL_ONLY)
-    to_wire: list[tuple[str, Callable[[Any], Any]]] = []
-    to_db: list[tuple[str, Callable[[Any], Any]]] = []
-    checks: list[tuple[str, Callable[[Any], bool], bool]] = []
+    columns = tuple(sorted((c for c in table.columns if c.key not in LOCAL_ONLY), key=lambda c: c.key))
+    keys = tuple(c.key for c in columns)
+    float_keys = tuple(c.key for c in columns if isinstance(c.type, Float))
+    render = "json_object(" + ", ".join(
+        f"'{c.key}', {_render_expr(c)}" for c in columns if c.key not in float_keys) + ")"
+    names = ", ".join(_q(k) for k in keys)
+    # A line whose object repeats a key (json.loads keeps the last, SQLite the first) is
+    # not written: callers compare the number of rows written with the number expected.
+    exact = f"(SELECT count(*) FROM json_each(?1)) = {len(keys)}"
+    insert_sql = (f"INSERT INTO {_q(table.name)} ({names}, change_seq) "
+                  f"SELECT {', '.join(_extract_expr(c) for c in columns)}, ?2 WHERE {exact}")
+    update_sql = (f"UPDATE {_q(table.name)} SET "
+                  + ", ".join(f"{_q(c.key)} = {_extract_expr(c)}" for c in columns if c.key != "id")
+                  + f", change_seq = ?2 WHERE id = ?3 AND {exact}")
+    types: list[tuple[str, tuple[type, ...]]] = []
+    deep: list[tuple[str, Callable[[Any], bool]]] = []
     for col in columns:
         t = col.type
-        if isinstance(t, DateTime):
-            to_wire.append((col.key, _iso))
-            to_db.append((col.key, _parse_or_none(dt.datetime.fromisoformat)))
-            check = _iso_check(dt.datetime.fromisoformat)
+        nullable: tuple[type, ...] = (_NONE,) if col.nullable else ()
+        if col.key in ("sync_vv", "deleted_vv"):
+            types.append((col.key, (dict, *nullable)))
+            deep.append((col.key, _vector_ok))
+        elif col.key == "sync_fields":
+            types.append((col.key, (dict,)))
+            deep.append((col.key, _fields_ok))
+        elif col.key == "sync_siblings":
+            types.append((col.key, (dict, *nullable)))
+            deep.append((col.key, _siblings_ok))
+        elif isinstance(t, JSONText):
+            types.append((col.key, (*_JSON_TYPES, *nullable)))
+        elif isinstance(t, DateTime):
+            types.append((col.key, (str, *nullable)))
+            deep.append((col.key, _datetime_ok))
         elif isinstance(t, Date):
-            to_wire.append((col.key, _iso))
-            to_db.append((col.key, _parse_or_none(dt.date.fromisoformat)))
-            check = _iso_check(dt.date.fromisoformat)
+            types.append((col.key, (str, *nullable)))
+            deep.append((col.key, _date_ok))
         elif isinstance(t, Time):
-            to_wire.append((col.key, _iso))
-            to_db.append((col.key, _parse_or_none(dt.time.fromisoformat)))
-            check = _iso_check(dt.time.fromisoformat)
-        else:
-            to_wire.append((col.key, _identity))
-            to_db.append((col.key, _identity))
-            if col.key in _SPECIAL_CHECKS:
-                check = _SPECIAL_CHECKS[col.key]
-            elif isinstance(t, JSONText):
-                check = lambda v: True  # noqa: E731 - any JSON value
-            elif isinstance(t, Boolean):
-                check = _is_bool
-            elif isinstance(t, Integer):
-                check = _is_int
-            elif isinstance(t, Float):
-                check = _is_num
-            elif isinstance(t, (String, Text)):
-                check = _is_str
-            else:  # pragma: no cover - a new column type needs a converter here
-                raise TypeError(f"type de colonne non pris en charge : {table.name}.{col.key}")
-        checks.append((col.key, check, bool(col.nullable)))
-    user_fields = tuple(c.key for c in columns if c.key not in BOOKKEEPING and c.key != "id")
+            types.append((col.key, (str, *nullable)))
+            deep.append((col.key, _time_ok))
+        elif isinstance(t, Boolean):
+            types.append((col.key, (bool, *nullable)))
+        elif isinstance(t, Integer):
+            types.append((col.key, (int, *nullable)))
+        elif isinstance(t, Float):
+            types.append((col.key, (int, float, *nullable)))
+        elif isinstance(t, (String, Text)):
+            types.append((col.key, (str, *nullable)))
+        else:  # pragma: no cover - a new column type needs a rule here
+            raise TypeError(f"type de colonne non pris en charge : {table.name}.{col.key}")
+    user_fields = tuple(k for k in keys if k not in BOOKKEEPING and k != "id")
     return TableCodec(
-        name=table.name,
-        table=table,
-        columns=columns,
-        user_fields=user_fields,
-        _to_wire=tuple(to_wire),
-        _to_db=tuple(to_db),
-        _checks=tuple(checks),
+        name=table.name, table=table, columns=columns, keys=keys, user_fields=user_fields,
+        float_keys=float_keys, render_sql=render, insert_sql=insert_sql, update_sql=update_sql,
+        _keyset=frozenset(keys), _types=tuple(types), _deep=tuple(deep),
     )
 
 
@@ -229,19 +306,27 @@ CODECS: dict[str, TableCodec] = {m.__tablename__: _codec(m) for m in SYNCED_MODE
 MODELS: dict[str, type] = {m.__tablename__: m for m in SYNCED_MODELS}
 
 
-def value_to_wire(table: str, field: str, value: Any) -> Any:
-    """One Python value of ``table.field`` as its wire form (ISO text for dates)."""
-    codec = CODECS[table]
-    for key, conv in codec._to_wire:
-        if key == field:
-            return conv(value)
-    raise KeyError(field)
-
-
 def value_to_db(table: str, field: str, value: Any) -> Any:
-    """One wire (or already Python) value of ``table.field`` as the value to store."""
+    """A wire value (or an already typed Python value) of ``table.field`` for the ORM."""
+    col = MODELS[table].__table__.c[field]
+    if isinstance(value, str):
+        if isinstance(col.type, DateTime):
+            return dt.datetime.fromisoformat(value)
+        if isinstance(col.type, Date):
+            return dt.date.fromisoformat(value)
+        if isinstance(col.type, Time):
+            return dt.time.fromisoformat(value)
+    return value
+
+
+def check_value(table: str, field: str, value: Any) -> bool:
+    """Is ``value`` acceptable for ``table.field`` (wire form, or a typed date/time)?"""
     codec = CODECS[table]
-    for key, conv in codec._to_db:
-        if key == field:
-            return conv(value)
-    raise KeyError(field)
+    if isinstance(value, (dt.date, dt.time)):
+        col = codec.table.c[field]
+        return isinstance(col.type, (Date, DateTime, Time))
+    types = dict(codec._types)[field]
+    if type(value) not in types:
+        return False
+    deep = dict(codec._deep).get(field)
+    return value is None or deep is None or deep(value)

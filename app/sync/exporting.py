@@ -19,6 +19,7 @@ cancelling (or any error) leaves neither a file nor a log row.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -27,13 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.services.workspace import Workspace
 from app.storage.ids import new_id
 from app.storage.models import Blob, Peer, SyncFile
 from app.sync import crypto, state
-from app.sync.codec import BLOB_COLUMNS, CODECS, TableCodec
+from app.sync.codec import BLOB_COLUMNS, CODECS, TableCodec, canonical
 from app.sync.errors import SyncCancelled, SyncError, WrongPassphrase
 from app.sync.merge import covers, entries, vv_leq, vv_meet
 from app.sync.package import PackageWriter
@@ -83,30 +85,34 @@ def cursor_for(s: Session, base: dict[str, int]) -> int:
     return best
 
 
-def _selected_ids(s: Session, codec: TableCodec, base: dict[str, int], cursor: int) -> set[str]:
-    t = codec.table
-    stmt = select(t.c.id, t.c.sync_vv).where(t.c.change_seq > cursor)
-    return {rid for rid, vv in s.execute(stmt.execution_options(yield_per=5000)) if not vv_leq(vv, base)}
+def _delta_ids(conn: Connection, codec: TableCodec, base: dict[str, int], cursor: int) -> set[str]:
+    """Ids of the rows changed since ``cursor`` whose vector is not below ``base``."""
+    sql = (
+        f'SELECT t.id FROM "{codec.name}" AS t WHERE t.change_seq > ? AND EXISTS ('
+        "SELECT 1 FROM json_each(t.sync_vv) AS j "
+        "WHERE j.value > coalesce(json_extract(?, '$.\"' || j.key || '\"'), 0))"
+    )
+    return {rid for (rid,) in conn.exec_driver_sql(sql, (cursor, canonical(base)))}
 
 
-def _add_parents(s: Session, selected: dict[str, set[str]]) -> None:
+def _add_parents(conn: Connection, selected: dict[str, set[str]]) -> None:
     """Add, transitively, every row the selected rows reference by foreign key."""
-    names = list(CODECS)
-    for name in reversed(names):  # children before parents
+    for name in reversed(list(CODECS)):  # children before parents
         codec = CODECS[name]
         fks = [
-            (col, fk.column.table.name)
+            (col.key, fk.column.table.name)
             for col in codec.columns for fk in col.foreign_keys if fk.column.table.name in CODECS
         ]
         if not fks:
             continue
+        cols = ", ".join(f'"{c}"' for c, _p in fks)
         todo = sorted(selected[name])
         while todo:
             new_self: set[str] = set()
             for chunk in _chunks(todo):
-                stmt = select(*[c for c, _p in fks]).where(codec.table.c.id.in_(chunk))
-                for values in s.execute(stmt):
-                    for (col, parent), value in zip(fks, values):
+                sql = f'SELECT {cols} FROM "{name}" WHERE id IN ({", ".join("?" * len(chunk))})'
+                for values in conn.exec_driver_sql(sql, tuple(chunk)):
+                    for (_col, parent), value in zip(fks, values):
                         if value is not None and value not in selected[parent]:
                             selected[parent].add(value)
                             if parent == name:
@@ -114,21 +120,26 @@ def _add_parents(s: Session, selected: dict[str, set[str]]) -> None:
             todo = sorted(new_self)  # self references (merged_into, parent_id)
 
 
-def _wire_rows(s: Session, codec: TableCodec, ids: list[str], cancel: Cancel | None) -> Iterator[dict[str, Any]]:
-    cols = list(codec.columns)
-    for chunk in _chunks(ids):
-        if cancel is not None and cancel():
-            raise SyncCancelled()
-        rows = s.execute(select(*cols).where(codec.table.c.id.in_(chunk)).order_by(codec.table.c.id))
-        for row in rows:
-            yield codec.to_wire(row._mapping)
-
-
-def _blob_refs(table: str, row: dict[str, Any], base: dict[str, int], out: set[str]) -> None:
-    for col in BLOB_COLUMNS.get(table, ()):
+def _blob_refs(codec: TableCodec, extra: tuple[Any, ...], base: dict[str, int], out: set[str]) -> None:
+    """Hashes referenced by values written since ``base`` (``extra``: the blob columns,
+    then ``sync_fields`` and ``sync_siblings`` as stored)."""
+    cols = BLOB_COLUMNS[codec.name]
+    values, fields_text, siblings_text = extra[: len(cols)], extra[-2], extra[-1]
+    if not any(values) and siblings_text is None:
+        return
+    row: dict[str, Any] = dict(zip(cols, values))
+    row["sync_fields"] = json.loads(fields_text) if fields_text else {}
+    row["sync_siblings"] = json.loads(siblings_text) if siblings_text else None
+    for col in cols:
         for value, stamp in entries(row, col):
             if value and not covers(base, stamp):
                 out.add(value)
+
+
+def _chunked_lines(conn: Connection, codec: TableCodec, ids: list[str],
+                   extra: list[str]) -> Iterator[tuple[Any, ...]]:
+    for chunk in _chunks(ids):
+        yield from codec.lines(conn, f"WHERE t.id IN ({', '.join('?' * len(chunk))})", chunk, extra)
 
 
 def _prepare_keys(ws: Workspace, passphrase: str) -> tuple[crypto.Verifier, bytes, tuple[bytes, bytes], bool, bool]:
@@ -189,29 +200,48 @@ def export_file(
             known = state.knowledge(s)
             bound = state.horizon(s)
             cursor = cursor_for(s, base) if base else 0
-            selected = {name: _selected_ids(s, codec, base, cursor) for name, codec in CODECS.items()}
-            _add_parents(s, selected)
-            total = sum(len(v) for v in selected.values())
+            if cancel is not None and cancel():
+                raise SyncCancelled()
+            conn = s.connection()
+            if base:
+                selected: dict[str, set[str]] | None = {
+                    name: _delta_ids(conn, codec, base, cursor) for name, codec in CODECS.items()}
+                _add_parents(conn, selected)
+                total = sum(len(v) for v in selected.values())
+            else:
+                selected = None  # everything
+                total = sum(conn.exec_driver_sql(f'SELECT count(*) FROM "{n}"').scalar_one() for n in CODECS)
             done = 0
             report_progress(0, total, "Préparation du fichier…")
             blob_hashes: set[str] = set()
             with crypto.EncryptingWriter(tmp, master, verifier) as enc, PackageWriter(enc) as writer:
                 for name, codec in CODECS.items():
-                    ids = sorted(selected[name])
-                    if not ids:
-                        continue
+                    extra = ([f't."{c}"' for c in BLOB_COLUMNS[name]] + ["t.sync_fields", "t.sync_siblings"]
+                             if name in BLOB_COLUMNS else [])
+                    if selected is None:
+                        source = codec.lines(conn, extra=extra)
+                    else:
+                        ids = sorted(selected[name])
+                        if not ids:
+                            continue
+                        source = _chunked_lines(conn, codec, ids, extra)
 
-                    def rows(codec: TableCodec = codec, ids: list[str] = ids) -> Iterator[dict[str, Any]]:
+                    def lines(codec: TableCodec = codec, source: Iterator[tuple[Any, ...]] = source,
+                              with_blobs: bool = bool(extra)) -> Iterator[str]:
                         nonlocal done
-                        for i, row in enumerate(_wire_rows(s, codec, ids, cancel)):
-                            if codec.name in BLOB_COLUMNS:
-                                _blob_refs(codec.name, row, base, blob_hashes)
-                            if i % 2000 == 1999:
-                                report_progress(done + i + 1, total, f"Table {codec.name}")
-                            yield row
-                        done += len(ids)
+                        n = 0
+                        for line, *more in source:
+                            if with_blobs:
+                                _blob_refs(codec, tuple(more), base, blob_hashes)
+                            n += 1
+                            if n % 5000 == 0:
+                                if cancel is not None and cancel():
+                                    raise SyncCancelled()
+                                report_progress(done + n, total, f"Table {codec.name}")
+                            yield line
+                        done += n
 
-                    writer.write_rows(name, rows())
+                    writer.write_lines(name, lines())
                 blobs = []
                 for chunk in _chunks(sorted(blob_hashes)):
                     for b in s.execute(select(Blob).where(Blob.sha256.in_(chunk))).scalars():

@@ -22,13 +22,15 @@ as it was (one transaction).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,11 +38,10 @@ from app.services.workspace import ChangeSet, Workspace
 from app.storage.models import Blob, Peer, SyncFile, SyncState
 from app.storage.stamping import stamped_connection
 from app.sync import crypto, state
-from app.sync.codec import BLOB_COLUMNS, CODECS, TableCodec
+from app.sync.codec import BLOB_COLUMNS, CODECS, TableCodec, canonical, changed_keys
 from app.sync.errors import DamagedFile, SyncCancelled, SyncError, UnknownSigningKey
 from app.sync.merge import (
     CREATED,
-    MERGED,
     SKIPPED,
     TAKEN,
     entries,
@@ -109,17 +110,19 @@ class ImportReport:
         }
 
 
-def _batches(it: Iterator[dict[str, Any]], n: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(it: Iterator[tuple[str, dict[str, Any]]], n: int) -> Iterator[list[tuple[str, dict[str, Any]]]]:
     while batch := list(islice(it, n)):
         yield batch
 
 
 def _conflict_key(row: Any, codec: TableCodec) -> tuple[Any, ...]:
+    if not row.get("sync_siblings") and not row.get("deleted"):
+        return ()
     return tuple((c.field, tuple(s for _v, s in c.entries)) for c in open_conflicts(row, codec.user_fields))
 
 
 class _Applier:
-    """Merges one verified package into the session's transaction."""
+    """Merges one verified package into the session's transaction (see the module doc)."""
 
     def __init__(self, s: Session, pkg: VerifiedPackage, progress: Progress, cancel: Cancel | None) -> None:
         self.s = s
@@ -139,61 +142,89 @@ class _Applier:
         self.total = sum(int(v) for v in counts.values() if isinstance(v, int)) or 1
         self.done = 0
 
-    def _load(self, codec: TableCodec, ids: list[str]) -> dict[str, dict[str, Any]]:
-        stmt = select(*codec.columns).where(codec.table.c.id.in_(ids))
-        return {row.id: codec.to_wire(row._mapping) for row in self.s.execute(stmt)}
+    def _ours(self, conn: Connection, codec: TableCodec, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+        """Our rendered line of each id held here (with the image columns of image tables)."""
+        extra = [f't."{c}"' for c in BLOB_COLUMNS.get(codec.name, ())] + ["t.sync_siblings"]
+        where = f"WHERE t.id IN ({', '.join('?' * len(ids))})"
+        return {r[-1]: r[:-1] for r in codec.lines(conn, where, ids, [*extra, "t.id"])}
+
+    def _refs_of_ours(self, codec: TableCodec, ours: tuple[Any, ...]) -> None:
+        """Images our unchanged row references (shown values and siblings)."""
+        blobs, siblings = ours[1:-1], ours[-1]
+        self.referenced.update(v for v in blobs if v)
+        if siblings:
+            data = json.loads(siblings)
+            for col in BLOB_COLUMNS[codec.name]:
+                self.referenced.update(v for v, _s in data.get(col, ()) if v)
+
+    def _refs_of_row(self, codec: TableCodec, row: Any) -> None:
+        for col in BLOB_COLUMNS[codec.name]:
+            self.referenced.update(v for v, _s in entries(row, col) if v)
+
+    def _count_write(self, codec: TableCodec, counts: dict[str, int], before: Any, row: Any) -> None:
+        """Book-keeping for a row about to be written: change counter, vectors, images,
+        and whether it opens a conflict that was not open before."""
+        self.change_seq += 1
+        self.written_vv = vv_join(self.written_vv, row["sync_vv"])
+        if codec.name in BLOB_COLUMNS:
+            self._refs_of_row(codec, row)
+        after = _conflict_key(row, codec)
+        if after and (before is None or after != _conflict_key(before, codec)):
+            counts["conflicts"] += 1
 
     def apply_table(self, name: str) -> None:
         codec = CODECS[name]
         counts = self.counts.setdefault(name, {"created": 0, "updated": 0, "skipped": 0, "conflicts": 0})
-        t = codec.table
-        # Without .values(), an executemany UPDATE sets every column its parameters name.
-        upd = update(t).where(t.c.id == bindparam("_id"))
-        for batch in _batches(self.pkg.rows(name), BATCH):
-            if self.cancel is not None and self.cancel():
-                raise SyncCancelled()
-            ids = [r["id"] for r in batch]
-            if len(set(ids)) != len(ids):
-                raise DamagedFile(f"Fichier invalide : un enregistrement de « {name} » y figure deux fois.")
-            local_rows = self._load(codec, ids)
-            inserts: list[dict[str, Any]] = []
-            updates: list[dict[str, Any]] = []
-            for row in batch:
-                self.hlc = max(self.hlc, max_hlc(row))
-                local = local_rows.get(row["id"])
-                outcome, result = merge_row(local, row, codec.user_fields)
-                if name in BLOB_COLUMNS:
-                    for col in BLOB_COLUMNS[name]:
-                        self.referenced.update(v for v, _s in entries(result, col) if v)
-                if outcome == SKIPPED:
-                    counts["skipped"] += 1
-                    continue
-                self.change_seq += 1
-                values = codec.to_db(result)
-                values["change_seq"] = self.change_seq
-                self.written_vv = vv_join(self.written_vv, result["sync_vv"])
-                after = _conflict_key(result, codec)
-                if after and (local is None or after != _conflict_key(local, codec)):
-                    counts["conflicts"] += 1
-                if outcome == CREATED:
-                    inserts.append(values)
-                    counts["created"] += 1
-                    self.created.append((name, row["id"]))
-                    if name in self.new_ids and not result.get("deleted"):
-                        self.new_ids[name].append(row["id"])
-                else:
-                    assert outcome in (TAKEN, MERGED)
-                    values["_id"] = values.pop("id")
-                    updates.append(values)
+        has_blobs = name in BLOB_COLUMNS
+        with stamped_connection(self.s) as conn:
+            for batch in _batches(self.pkg.lines(name, check=False), BATCH):
+                if self.cancel is not None and self.cancel():
+                    raise SyncCancelled()
+                ids = [row["id"] for _t, row in batch]
+                if len(set(ids)) != len(ids):
+                    raise DamagedFile(f"Fichier invalide : un enregistrement de « {name} » y figure deux fois.")
+                ours = self._ours(conn, codec, ids)
+                inserts: list[tuple[str, int]] = []
+                groups: dict[frozenset[str], list[tuple[str, int, str]]] = {}
+                for text, row in batch:
+                    here = ours.get(row["id"])
+                    if here is not None and here[0] == text:  # the very same state: nothing to do
+                        counts["skipped"] += 1
+                        if has_blobs:
+                            self._refs_of_ours(codec, here)
+                        continue
+                    codec.check_row(row)
+                    before = json.loads(here[0]) if here is not None else None
+                    outcome, result = merge_row(before, row, codec.user_fields)
+                    if outcome == SKIPPED:
+                        counts["skipped"] += 1
+                        if has_blobs:
+                            self._refs_of_row(codec, result)
+                        continue
+                    self.hlc = max(self.hlc, max_hlc(result))
+                    self._count_write(codec, counts, before, result)
+                    if outcome == CREATED:
+                        inserts.append((text, self.change_seq))
+                        counts["created"] += 1
+                        self.created.append((name, row["id"]))
+                        if name in self.new_ids and not row["deleted"]:
+                            self.new_ids[name].append(row["id"])
+                        continue
+                    line = text if outcome == TAKEN else canonical(result)
+                    groups.setdefault(changed_keys(before, dict(result)), []).append(
+                        (line, self.change_seq, row["id"]))
                     counts["updated"] += 1
                     self.updated.append((name, row["id"]))
-            with stamped_connection(self.s) as conn:
                 if inserts:
-                    conn.execute(insert(t), inserts)
-                if updates:
-                    conn.execute(upd, updates)
-            self.done += len(batch)
-            self.progress(min(self.done, self.total), self.total, f"Table {name}")
+                    written = conn.exec_driver_sql(codec.insert_sql, inserts).rowcount
+                    if written != len(inserts):
+                        raise DamagedFile(f"Fichier invalide : une ligne de « {name} » répète une colonne.")
+                for keys, params in groups.items():
+                    written = conn.exec_driver_sql(codec.update_sql_for(keys), params).rowcount
+                    if written != len(params):
+                        raise DamagedFile(f"Fichier invalide : une ligne de « {name} » répète une colonne.")
+                self.done += len(batch)
+                self.progress(min(self.done, self.total), self.total, f"Table {name}")
 
     def apply_blobs(self) -> int:
         stored = 0
@@ -283,6 +314,8 @@ def _apply(ws: Workspace, path: Path, pkg: VerifiedPackage, header: crypto.Heade
                 return _report_base(path, pkg, already_imported=True)
 
             s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            populated = {t for t in DUPLICATE_TABLES if s.connection().exec_driver_sql(
+                f'SELECT 1 FROM "{t}" WHERE deleted = 0 LIMIT 1').first() is not None}
             before_known = state.knowledge(s)
             before_bound = state.horizon(s)
             applier = _Applier(s, pkg, progress, cancel)
@@ -338,7 +371,7 @@ def _apply(ws: Workspace, path: Path, pkg: VerifiedPackage, header: crypto.Heade
             f"doublons d'identifiant naturel). La base n'a pas été modifiée. ({str(exc.orig)[:120]})"
         ) from None
 
-    candidates = _duplicates(ws, applier.new_ids)
+    candidates = _duplicates(ws, {t: ids for t, ids in applier.new_ids.items() if t in populated})
     return _report_base(
         path, pkg, tables=tables, blobs=blobs, duplicates=len(candidates),
         duplicate_candidates=tuple(candidates),
@@ -347,10 +380,13 @@ def _apply(ws: Workspace, path: Path, pkg: VerifiedPackage, header: crypto.Heade
 
 
 def _duplicates(ws: Workspace, new_ids: dict[str, list[str]]) -> list[Any]:
-    """Duplicate candidates among the structures and people this file created.
+    """Duplicate candidates involving the structures and people this file created.
 
     Integration point with :mod:`app.services.duplicates` (candidates by SIRET, e-mail,
-    phone, similar name and postcode); a person confirms each merge in the GUI.
+    phone, similar name and postcode); a person confirms each merge in the GUI. A table that
+    held no live record before the import is not searched: every pair then comes from the
+    one machine that wrote the file, where it was already proposed (and the search over a
+    first complete import would cost more than the import itself).
     """
     if not any(new_ids.values()):
         return []

@@ -197,6 +197,25 @@ def same_state(a: Mapping[str, Any], b: Mapping[str, Any], fields: Sequence[str]
     return all(canonical(a[f]) == canonical(b[f]) for f in fields)
 
 
+def quick_outcome(
+    local_vv: Vector | None, local_erased: bool, incoming: Mapping[str, Any]
+) -> str | None:
+    """The outcome when vectors (and erasure) decide alone; ``None`` when the two states
+    are concurrent and must be merged field by field. ``local_vv is None``: absent here."""
+    if local_vv is None:
+        return CREATED
+    incoming_erased = bool(incoming.get("erased"))
+    if local_erased and not incoming_erased:
+        return SKIPPED
+    if incoming_erased and not local_erased:
+        return TAKEN
+    if vv_leq(incoming["sync_vv"], local_vv):
+        return SKIPPED
+    if vv_leq(local_vv, incoming["sync_vv"]):
+        return TAKEN
+    return None
+
+
 def merge_row(
     local: Mapping[str, Any] | None, incoming: Mapping[str, Any], fields: Sequence[str]
 ) -> tuple[str, Mapping[str, Any]]:
@@ -206,17 +225,14 @@ def merge_row(
     incoming row replaces ours), ``merged`` (a new state combining both) or ``skipped``
     (ours is unchanged; ``state`` is ours).
     """
-    if local is None:
-        return CREATED, incoming
-    local_erased, incoming_erased = bool(local.get("erased")), bool(incoming.get("erased"))
-    if local_erased and not incoming_erased:
-        return SKIPPED, local
-    if incoming_erased and not local_erased:
-        return TAKEN, incoming
-    if vv_leq(incoming["sync_vv"], local["sync_vv"]):
-        return SKIPPED, local
-    if vv_leq(local["sync_vv"], incoming["sync_vv"]):
-        return TAKEN, incoming
+    outcome = quick_outcome(
+        None if local is None else (local["sync_vv"] or {}),
+        bool(local.get("erased")) if local is not None else False,
+        incoming,
+    )
+    if outcome is not None:
+        return outcome, (local if outcome == SKIPPED else incoming)  # type: ignore[return-value]
+    assert local is not None
     merged = _merge_concurrent(local, incoming, fields)
     if same_state(merged, local, fields):
         return SKIPPED, local

@@ -86,31 +86,39 @@ class PackageWriter:
     def _add_part(self, name: str, size: int, digest: str) -> None:
         self.parts.append({"name": name, "sha256": digest, "size": size})
 
-    def write_rows(self, table: str, rows: Iterator[Mapping[str, Any]]) -> int:
-        """Stream ``rows`` (wire rows) to ``tables/<table>.ndjson``; returns the count."""
+    def write_lines(self, table: str, lines: Iterator[str]) -> int:
+        """Stream wire rows (canonical JSON text, one per item) to ``tables/<table>.ndjson``;
+        returns the count. No entry is written for a table without rows."""
+        first = next(lines, None)
+        if first is None:
+            return 0
         name = f"tables/{table}.ndjson"
         h = hashlib.sha256()
         size = n = 0
         with self._zip.open(name, "w", force_zip64=True) as part:
-            buf: list[bytes] = []
-            for row in rows:
-                line = (canonical(row) + "\n").encode("utf-8")
+            buf = [first]
+            for line in lines:
                 buf.append(line)
-                n += 1
-                if len(buf) >= 512:
-                    data = b"".join(buf)
+                if len(buf) >= 2048:
+                    n += len(buf)
+                    data = ("\n".join(buf) + "\n").encode("utf-8")
                     buf.clear()
                     h.update(data)
                     size += len(data)
                     part.write(data)
             if buf:
-                data = b"".join(buf)
+                n += len(buf)
+                data = ("\n".join(buf) + "\n").encode("utf-8")
                 h.update(data)
                 size += len(data)
                 part.write(data)
         self._add_part(name, size, h.hexdigest())
         self.counts[table] = n
         return n
+
+    def write_rows(self, table: str, rows: Iterator[Mapping[str, Any]]) -> int:
+        """Like :meth:`write_lines` from wire rows as dicts."""
+        return self.write_lines(table, (canonical(r) for r in rows))
 
     def write_blobs(self, blobs: list[tuple[dict[str, Any], bytes]]) -> None:
         """The images: their index and their bytes (stored, already compressed)."""
@@ -160,17 +168,26 @@ class VerifiedPackage:
                    if p["name"].startswith("tables/")}
         return [t for t in CODECS if t in present]
 
-    def rows(self, table: str) -> Iterator[dict[str, Any]]:
-        """Each wire row of ``table``, checked against the table's columns."""
+    def lines(self, table: str, *, check: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each line of ``table`` as ``(text, wire row)``; with ``check``, each row is checked
+        against the table (otherwise the caller checks the rows it will write)."""
         codec = CODECS[table]
         name = f"tables/{table}.ndjson"
         with self.zip.open(name) as f:
-            for number, line in enumerate(_bounded_lines(f, self.sizes[name]), start=1):
+            for number, raw in enumerate(_split_lines(f, self.sizes[name]), start=1):
                 try:
-                    row = json.loads(line)
+                    text = raw.decode("utf-8")
+                    row = json.loads(text)
                 except ValueError:
                     raise DamagedFile(f"Fichier invalide : ligne {number} de « {table} » illisible.") from None
-                yield codec.check_row(row)
+                if type(row) is not dict or type(row.get("id")) is not str:
+                    raise DamagedFile(f"Fichier invalide : ligne {number} de « {table} » sans identifiant.")
+                yield text, (codec.check_row(row) if check else row)
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Each wire row of ``table``, checked against the table's columns."""
+        for _text, row in self.lines(table):
+            yield row
 
     def blob_index(self) -> list[dict[str, Any]]:
         if BLOB_INDEX not in self.sizes:
@@ -200,6 +217,21 @@ class VerifiedPackage:
 
     def close(self) -> None:
         self.zip.close()
+
+
+def _split_lines(f: IO[bytes], size: int) -> Iterator[bytes]:
+    """The non-empty lines of ``f``, read in large chunks, never more than ``size`` bytes."""
+    read = 0
+    rest = b""
+    while chunk := f.read(1 << 20):
+        read += len(chunk)
+        if read > size:
+            raise UnsafeFile("Fichier refusé : une partie est plus grande qu'annoncé.")
+        parts = (rest + chunk).split(b"\n")
+        rest = parts.pop()
+        yield from (p for p in parts if p)
+    if rest:
+        yield rest
 
 
 def _bounded_lines(f: IO[bytes], size: int) -> Iterator[bytes]:

@@ -14,17 +14,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import NotFound, ValidationError
 from app.services.workspace import ChangeSet, Workspace
 from app.storage.models import Peer, SyncFile
 from app.sync import crypto, state
-from app.sync.codec import CODECS, MODELS, value_to_db
+from app.sync.codec import CODECS, MODELS, check_value, value_to_db
 from app.sync.exporting import ExportReport, export_file
 from app.sync.importing import ImportReport, TableCounts, import_file
 from app.sync.merge import DELETION, open_conflicts
@@ -183,13 +184,10 @@ def conflicts(ws: Workspace) -> list[Conflict]:
         names = {p.site_id: p.name for p in s.execute(select(Peer)).scalars()}
         st = state.sync_state(s)
         names[st.site_id] = state.site_name(s) or "cette machine"
+        conn = s.connection()
         for name, codec in CODECS.items():
-            t = codec.table
-            stmt = (select(*codec.columns)
-                    .where(or_(t.c.sync_siblings.is_not(None), t.c.deleted.is_(True)))
-                    .order_by(t.c.id))
-            for db_row in s.execute(stmt):
-                row = codec.to_wire(db_row._mapping)
+            for (line,) in codec.lines(conn, "WHERE t.sync_siblings IS NOT NULL OR t.deleted = 1"):
+                row = json.loads(line)
                 for c in open_conflicts(row, codec.user_fields):
                     edited = c.edited or ()
                     values = tuple(
@@ -227,11 +225,9 @@ def resolve_conflict(ws: Workspace, table: str, record_id: str, field: str, chos
         raise ValidationError(f"Table inconnue : « {table} ».", field="table")
     if field not in codec.user_fields:
         raise ValidationError(f"Champ inconnu : « {table}.{field} ».", field="field")
-    check, nullable = next((c, n) for k, c, n in codec._checks if k == field)
-    wire = chosen_value.isoformat() if isinstance(chosen_value, (dt.date, dt.time)) else chosen_value
-    if (wire is None and not nullable) or (wire is not None and not check(wire)):
+    if not check_value(table, field, chosen_value):
         raise ValidationError(f"Valeur invalide pour « {field} ».", field=field)
-    value = value_to_db(table, field, wire)
+    value = value_to_db(table, field, chosen_value)
     with ws.unit(write=True) as s:
         obj = _load(s, table, record_id)
         if field == "erased" or (obj.erased and not value and field == "deleted"):
