@@ -132,6 +132,7 @@ def test_organisations_have_legal_representatives_tags_and_contacts(small):
     orgs = rows(ws, Organisation)
     assert all(o.legal_rep_name and o.legal_rep_title for o in orgs)
     assert all(o.email and "@" in o.email for o in orgs)
+    assert len({o.email for o in orgs}) == len(orgs)
     assert sum(1 for o in orgs if o.tags) >= 30
     assert all(isinstance(o.tags, list) for o in orgs)
 
@@ -463,7 +464,12 @@ def test_reduced_large_scale_data_is_consistent(reduced_large):
     assert len({o.name for o in orgs}) == len(orgs)
     assert all(siret_mod.is_valid(o.siret) for o in orgs)
     assert len({o.siret for o in orgs}) == len(orgs)
+    assert len({o.email for o in orgs}) == len(orgs)
+    assert len({o.phone for o in orgs}) == len(orgs)
+    assert not any("site" in o.name.split() for o in orgs)
     people = rows(ws, Person)
+    emails = [p.email for p in people if p.email]
+    assert len(set(emails)) == len(emails)
     for p in people[:: max(1, len(people) // 300)]:
         for number in (p.phone, p.mobile):
             if number:

@@ -81,6 +81,9 @@ LARGE_COUNTS: dict[str, int] = {
 CHUNK = 10_000
 """Rows per ``bulk_insert`` call."""
 
+CORE_ROWS = 2_700
+"""About how many rows the realistic core writes (for the progress bar)."""
+
 REFERENCE_DATE = cat.REFERENCE_DATE
 FIRST_DAY = dt.date(2025, 9, 1)
 LAST_DAY = dt.date(2027, 6, 30)
@@ -848,12 +851,13 @@ _DEFAULT_AGENDA: dict[str, tuple[str, ...]] = {
 # Kinds drawn for synthetic structures, with weights.
 _BULK_KINDS: tuple[tuple[str, int], ...] = (
     ("association", 20), ("aci", 10), ("ai", 8), ("ei", 5), ("etti", 3), ("eiti", 1),
-    ("geiq", 1), ("regie_quartier", 2), ("entreprise_adaptee", 2), ("commune", 12),
+    ("geiq", 1), ("regie_quartier", 2), ("entreprise_adaptee", 2), ("commune", 4),
     ("epci", 2), ("etat", 1), ("france_travail", 2), ("mission_locale", 2), ("cap_emploi", 1),
     ("plie", 1), ("maison_emploi", 1), ("federation", 2), ("cdr", 1),
     ("organisme_formation", 5), ("financeur", 1), ("entreprise", 14), ("bailleur", 1),
     ("chambre", 1), ("gip", 1),
 )
+# (Communes are few on purpose: there is one per town, and towns are counted.)
 
 # Meeting kinds drawn for synthetic meetings, with weights; series kinds come in clusters.
 _BULK_MEETING_KINDS: tuple[tuple[str, int], ...] = (
@@ -891,6 +895,9 @@ _SYNTH_PARTS = (
     "Saint-Julien", "Villeneuve", "Villiers", "Fontaine", "Montigny", "Neuvy", "Beaulieu",
     "Vaux", "Bois", "Mont", "Val", "Châtel", "Fleury", "Lucy", "Merry", "Charmoy", "Bussy",
     "Lavau", "Rogny", "Courcelles", "Marigny", "Longueville", "Vernoy", "Chéu", "Ligny",
+    "Sainte-Magnance", "Saint-Cyr", "Saint-Loup", "Saint-Maurice", "Saint-Denis", "Sainte-Pallaye",
+    "Champigny", "Dracy", "Étais", "Grandchamp", "Lainsecq", "Moutiers", "Sougères",
+    "Thury", "Villemer", "Arcy", "Blannay", "Cravant", "Épineuil", "Annay",
 )
 _SYNTH_SUFFIXES = {
     "89": ("-sur-Yonne", "-sur-Cure", "-sur-Serein", "-sur-Armançon", "-en-Puisaye",
@@ -957,7 +964,7 @@ class _Bulk:
         for dep, territories, prefix, weight in _SYNTH_DEPARTMENTS:
             suffixes = _SYNTH_SUFFIXES[dep]
             for part in _SYNTH_PARTS:
-                for suffix in rng.sample(suffixes, max(1, weight * len(suffixes) // 40)):
+                for suffix in rng.sample(suffixes, max(2, weight * len(suffixes) // 30)):
                     city = part + suffix
                     postcode = f"{dep}{rng.randrange(10, 100) * 10:03d}"
                     if (postcode, city) not in seen:
@@ -989,17 +996,21 @@ class _Bulk:
                                  k=extra):
                 per_org[i] += 1
         used_names: set[str] = {row["name"] for row in b.org_rows.values()}
+        used_domains: set[str] = {row["email"].split("@")[1] for row in b.org_rows.values()}
         orgs: list[dict] = []
         people: list[dict] = []
         affiliations: list[dict] = []
         person_index = 0
         for i in range(self.n_orgs):
             kind = kind_of[i]
+            name, place_of[i], kind = self._org_name(kind, place_of[i], used_names)
             postcode, city, territory, prefix = self.places[place_of[i]]
             mayotte = postcode.startswith("976")
-            name = self._org_name(kind, city, territory, used_names)
             org_id = b.id("org", "bulk", str(i))
-            domain = _slug(name, "-")[:40].strip("-.") + (".yt" if mayotte else ".fr")
+            domain = _domain(name) + (".yt" if mayotte else ".fr")
+            if domain in used_domains:
+                domain = f"{_domain(name)}{i}{domain[-3:]}"
+            used_domains.add(domain)
             street = rng.choice(names.MAYOTTE_STREETS if mayotte else names.STREETS)
             address = street if mayotte else f"{rng.randrange(1, 80)} {street}"
             tags = rng.sample(_BULK_TAGS, rng.choice((0, 0, 1, 1, 2)))
@@ -1054,23 +1065,29 @@ class _Bulk:
                 b.insert(Affiliation, affiliations)
                 orgs, people, affiliations = [], [], []
 
-    def _org_name(self, kind: str, city: str, territory: str, used: set[str]) -> str:
+    def _org_name(self, kind: str, place: int, used: set[str]) -> tuple[str, int, str]:
+        """A name not used yet, the place it names and the kind (a one-per-town structure
+        — « Commune de … » — moves to another town when its name is taken, and becomes an
+        association when every town has one)."""
         rng = self.rng
-        for attempt in range(6):
-            word = rng.choice(names.ASSOCIATION_WORDS)
-            activity = rng.choice(names.ACTIVITY_WORDS)
-            pattern = rng.choice(_NAME_PATTERNS.get(kind, _NAME_PATTERNS["association"]))
-            name = pattern.format(city=city, word=word, activity=activity, territory=territory)
-            if attempt >= 4:
-                name = f"{name} – site {rng.randrange(2, 99)}"
+        for attempt in range(40):
+            if attempt == 30:
+                kind = "association"
+            elif attempt and attempt % 3 == 0:
+                place = rng.randrange(len(self.places))
+            _postcode, city, territory, _prefix = self.places[place]
+            patterns = _NAME_PATTERNS.get(kind, _NAME_PATTERNS["association"])
+            name = rng.choice(patterns).format(
+                city=city, territory=territory, word=rng.choice(names.ASSOCIATION_WORDS),
+                activity=rng.choice(names.ACTIVITY_WORDS))
             if name not in used:
                 used.add(name)
-                return name
+                return name, place, kind
         n = 2
         while f"{name} ({n})" in used:
             n += 1
         used.add(f"{name} ({n})")
-        return f"{name} ({n})"
+        return f"{name} ({n})", place, kind
 
     def extra_affiliations(self) -> None:
         """A second current function for 6 % of people, a former one for 5 %."""
@@ -1216,7 +1233,7 @@ class _Bulk:
                     count = min(count, remaining_rows // k)
                 remaining_weight -= k * k
             else:
-                count = rng.randrange(3, 10)
+                count = rng.randrange(2, 8)
             pool = self.people_by_territory.get(territory) or []
             if len(pool) < count:
                 pool = everyone
@@ -1316,6 +1333,19 @@ class _Buffers:
         self.participants, self.attendance = [], []
 
 
+def _domain(name: str) -> str:
+    """An e-mail domain from a structure's name, cut at a word boundary."""
+    out = ""
+    for word in _slug(name, "-").split("-"):
+        if not word or word in {"de", "du", "des", "la", "le", "les", "d", "l"}:
+            continue
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > 32:
+            break
+        out = candidate
+    return out or "structure"
+
+
 def _accumulate(values: Any) -> Any:
     total = 0.0
     for value in values:
@@ -1335,7 +1365,7 @@ _NAME_PATTERNS: dict[str, tuple[str, ...]] = {
     "geiq": ("GEIQ {activity} {territory}", "GEIQ {activity} de {city}"),
     "regie_quartier": ("Régie de quartier de {city}", "Régie de territoire {word} {city}"),
     "entreprise_adaptee": ("Entreprise adaptée {word} {city}", "EA {activity} de {city}"),
-    "commune": ("Commune de {city}", "Mairie de {city}"),
+    "commune": ("Commune de {city}",),
     "epci": ("Communauté de communes {word} {territory}",
              "Communauté de communes de {city} et environs"),
     "etat": ("Sous-préfecture de {city}", "Unité départementale DDETS – {city}"),
@@ -1352,7 +1382,7 @@ _NAME_PATTERNS: dict[str, tuple[str, ...]] = {
                             "Formation {word} {territory}"),
     "financeur": ("Fonds {word} {territory}", "{word} Actif {city}"),
     "entreprise": ("{activity} {city} SAS", "Établissements {word} {city}",
-                   "{activity} du {territory} SARL", "{word} {activity} Services"),
+                   "{activity} – {territory} SARL", "{word} {activity} Services"),
     "bailleur": ("Habitat {word} {city}", "Office public de l'habitat de {city}"),
     "chambre": ("Chambre de métiers – antenne de {city}", "CCI – délégation de {city}"),
 }
@@ -1398,14 +1428,16 @@ def generate(
             f"Échelle inconnue : « {scale} » (valeurs possibles : small, large).", field="scale")
     started = time.perf_counter()
     target: dict[str, int] | None = None
-    estimate = 2_000
+    estimate = CORE_ROWS
     if scale == "large":
         target = {**LARGE_COUNTS, **dict(counts or {})}
         unknown = set(target) - set(LARGE_COUNTS)
         if unknown:
             raise ValidationError(f"Volume inconnu : {', '.join(sorted(unknown))}.")
-        estimate += (target["organisations"] + int(target["people"] * 2.2)
-                     + target["meetings"] * 4 + int(target["attendance"] * 1.6))
+        # Rows the bulk writes: functions ≈ 1.1 per person; sessions and agenda items
+        # ≈ 3 per meeting; participants ≈ 0.42 per attendance record.
+        estimate += (target["organisations"] + int(target["people"] * 2.1)
+                     + target["meetings"] * 4 + int(target["attendance"] * 1.42))
     tracker = _Tracker(progress, cancel, estimate)
     tracker.check()
     with ws.unit(write=True) as session:
