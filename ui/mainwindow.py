@@ -52,6 +52,15 @@ def default_opener(path: Path) -> Workspace:
     return open_for_gui(path, demo=False, checks=False)
 
 
+def page_class(key: str) -> type[QWidget]:
+    """The class of a section's page; the specialised ones are imported on first use."""
+    if key == "conventions":
+        from ui.conventions.section import ConventionsSection
+
+        return ConventionsSection
+    return SyncSection if key == "synchronisation" else ListSection
+
+
 class MainWindow(QMainWindow):
     """The application window over one open workspace (replaced by « Ouvrir une autre base… »)."""
 
@@ -171,8 +180,9 @@ class MainWindow(QMainWindow):
         """The page of section ``index``, built (without loading its list) on first use."""
         if not self._built[index]:
             section = SECTIONS[index]
-            page_class = SyncSection if section.key == "synchronisation" else ListSection
-            page = page_class(self._ws, section)
+            page = page_class(section.key)(self._ws, section)
+            if hasattr(page, "data_changed"):  # a section that writes (conventions, bilans)
+                page.data_changed.connect(self._data_changed)
             placeholder = self._pages[index]
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(placeholder)
@@ -222,6 +232,10 @@ class MainWindow(QMainWindow):
         elif isinstance(page, ListSection):
             page.ensure_loaded()
         self.section_changed.emit(SECTIONS[index].key)
+
+    def _data_changed(self, _changes: object) -> None:
+        """A section wrote something: the dashboard reads it again when next shown."""
+        self._dashboard_loaded = False
 
     def refresh_dashboard(self) -> None:
         self.dashboard.set_dashboard(dashboard(self._ws))
