@@ -289,6 +289,17 @@ def test_malformed_rows_in_a_signed_file_roll_everything_back(pair, tmp_path) ->
     _refused(b, bad, DamagedFile, "références absentes")
 
 
+def test_a_row_repeating_a_key_cannot_smuggle_an_unchecked_value(pair, tmp_path) -> None:  # noqa: ANN001
+    a, b, f = pair
+    lines = _entries(f)["tables/organisations.ndjson"].decode().splitlines()
+    # Python reads the last "city", SQLite the first: the stored value must still be checked.
+    new = next(i for i, line in enumerate(lines) if '"Nouvelle"' in line)
+    lines[new] = '{"archived":"oui","headcount":"beaucoup",' + lines[new][1:]
+    bad = _rebuild(f, tmp_path / "dup-key.msync", key=_private_key(a),
+                   parts={"tables/organisations.ndjson": ("\n".join(lines) + "\n").encode()})
+    _refused(b, bad, DamagedFile, "valeur incorrecte")
+
+
 def test_an_error_after_some_rows_leaves_the_database_unchanged_and_retry_works(pair, monkeypatch) -> None:  # noqa: ANN001
     a, b, f = pair
     monkeypatch.setattr(importing, "BATCH", 7)

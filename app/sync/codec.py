@@ -141,6 +141,10 @@ class TableCodec:
     """``INSERT`` from a line: parameters ``(line, change_seq)``."""
     update_sql: str
     """``UPDATE`` of every column from a line: parameters ``(line, change_seq, id)``."""
+    invalid_sql: str
+    """Finds a written row whose stored values break the column rules (``{ids}``: the
+    placeholders). Python checks each line before writing; this checks what SQLite actually
+    wrote (a line repeating a key is read differently by the two)."""
     _keyset: frozenset[str]
     _types: tuple[tuple[str, tuple[type, ...]], ...]
     _deep: tuple[tuple[str, Callable[[Any], bool]], ...]
@@ -176,6 +180,17 @@ class TableCodec:
 
     # -- wire → database
 
+    def check_written(self, conn: Connection, ids: Sequence[str]) -> None:
+        """Refuse the file if a row just written holds a value of the wrong kind."""
+        for i in range(0, len(ids), IN_CHUNK):
+            chunk = list(ids[i : i + IN_CHUNK])
+            sql = self.invalid_sql.replace("{ids}", ", ".join("?" * len(chunk)))
+            bad = conn.exec_driver_sql(sql, tuple(chunk)).first()
+            if bad is not None:
+                raise DamagedFile(
+                    f"Fichier invalide : valeur incorrecte dans « {self.name} » (enregistrement {bad[0]})."
+                )
+
     def update_sql_for(self, keys: frozenset[str]) -> str:
         """``UPDATE`` of only ``keys`` from a line (parameters as :attr:`update_sql`).
 
@@ -186,8 +201,7 @@ class TableCodec:
         if cached is None:
             cols = [c for c in self.columns if c.key in keys and c.key != "id"]
             sets = "".join(f"{_q(c.key)} = {_extract_expr(c)}, " for c in cols)
-            cached = (f"UPDATE {_q(self.name)} SET {sets}change_seq = ?2 "
-                      f"WHERE id = ?3 AND (SELECT count(*) FROM json_each(?1)) = {len(self.keys)}")
+            cached = f"UPDATE {_q(self.name)} SET {sets}change_seq = ?2 WHERE id = ?3"
             _UPDATE_CACHE[(self.name, keys)] = cached
         return cached
 
@@ -225,6 +239,35 @@ def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> frozenset[str]:
     return frozenset(k for k, v in new.items() if old.get(k) != v or type(old.get(k)) is not type(v))
 
 
+_DIGITS_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+_DIGITS_TIME = "[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+
+
+def _stored_ok(col: Column) -> str:
+    """SQL: the stored value of ``col`` (in row ``t``) is of the kind the model expects."""
+    c = "t." + _q(col.key)
+    t = col.type
+    if col.key in ("sync_vv", "deleted_vv", "sync_fields", "sync_siblings"):
+        rule = f"json_valid({c}) AND json_type({c}) = 'object'"
+    elif isinstance(t, JSONText):
+        rule = f"json_valid({c})"
+    elif isinstance(t, DateTime):
+        rule = f"typeof({c}) = 'text' AND {c} GLOB '{_DIGITS_DATE} {_DIGITS_TIME}*'"
+    elif isinstance(t, Date):
+        rule = f"typeof({c}) = 'text' AND {c} GLOB '{_DIGITS_DATE}'"
+    elif isinstance(t, Time):
+        rule = f"typeof({c}) = 'text' AND {c} GLOB '{_DIGITS_TIME}*'"
+    elif isinstance(t, Boolean):
+        rule = f"typeof({c}) = 'integer' AND {c} IN (0, 1)"
+    elif isinstance(t, Integer):
+        rule = f"typeof({c}) = 'integer'"
+    elif isinstance(t, Float):
+        rule = f"typeof({c}) IN ('real', 'integer')"
+    else:
+        rule = f"typeof({c}) = 'text'"
+    return f"{c} IS NULL OR ({rule})" if col.nullable else f"{c} IS NOT NULL AND ({rule})"
+
+
 def _render_expr(col: Column) -> str:
     name = _q(col.key)
     if isinstance(col.type, Boolean):
@@ -249,14 +292,13 @@ def _codec(model: type) -> TableCodec:
     render = "json_object(" + ", ".join(
         f"'{c.key}', {_render_expr(c)}" for c in columns if c.key not in float_keys) + ")"
     names = ", ".join(_q(k) for k in keys)
-    # A line whose object repeats a key (json.loads keeps the last, SQLite the first) is
-    # not written: callers compare the number of rows written with the number expected.
-    exact = f"(SELECT count(*) FROM json_each(?1)) = {len(keys)}"
     insert_sql = (f"INSERT INTO {_q(table.name)} ({names}, change_seq) "
-                  f"SELECT {', '.join(_extract_expr(c) for c in columns)}, ?2 WHERE {exact}")
+                  f"VALUES ({', '.join(_extract_expr(c) for c in columns)}, ?2)")
     update_sql = (f"UPDATE {_q(table.name)} SET "
                   + ", ".join(f"{_q(c.key)} = {_extract_expr(c)}" for c in columns if c.key != "id")
-                  + f", change_seq = ?2 WHERE id = ?3 AND {exact}")
+                  + ", change_seq = ?2 WHERE id = ?3")
+    invalid = " OR ".join(f"NOT ({_stored_ok(c)})" for c in columns)
+    invalid_sql = f"SELECT t.id FROM {_q(table.name)} AS t WHERE t.id IN ({{ids}}) AND ({invalid}) LIMIT 1"
     types: list[tuple[str, tuple[type, ...]]] = []
     deep: list[tuple[str, Callable[[Any], bool]]] = []
     for col in columns:
@@ -296,6 +338,7 @@ def _codec(model: type) -> TableCodec:
     return TableCodec(
         name=table.name, table=table, columns=columns, keys=keys, user_fields=user_fields,
         float_keys=float_keys, render_sql=render, insert_sql=insert_sql, update_sql=update_sql,
+        invalid_sql=invalid_sql,
         _keyset=frozenset(keys), _types=tuple(types), _deep=tuple(deep),
     )
 

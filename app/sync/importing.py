@@ -216,13 +216,11 @@ class _Applier:
                     counts["updated"] += 1
                     self.updated.append((name, row["id"]))
                 if inserts:
-                    written = conn.exec_driver_sql(codec.insert_sql, inserts).rowcount
-                    if written != len(inserts):
-                        raise DamagedFile(f"Fichier invalide : une ligne de « {name} » répète une colonne.")
+                    conn.exec_driver_sql(codec.insert_sql, inserts)
                 for keys, params in groups.items():
-                    written = conn.exec_driver_sql(codec.update_sql_for(keys), params).rowcount
-                    if written != len(params):
-                        raise DamagedFile(f"Fichier invalide : une ligne de « {name} » répète une colonne.")
+                    conn.exec_driver_sql(codec.update_sql_for(keys), params)
+                if inserts or groups:
+                    codec.check_written(conn, [r["id"] for _t, r in batch])
                 self.done += len(batch)
                 self.progress(min(self.done, self.total), self.total, f"Table {name}")
 
