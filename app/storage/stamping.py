@@ -229,7 +229,8 @@ def bulk_insert(session: Session, model: type[Synced], rows: Iterable[dict[str, 
     with stamped_connection(session) as conn:
         clock = _Clock(conn)
         for row in rows:
-            row.setdefault("id", new_id())
+            if "id" not in row:
+                row["id"] = new_id()
             hlc, site, counter = clock.next_stamp()
             row["sync_vv"] = {site: counter}
             row["sync_hlc"], row["sync_site"], row["sync_counter"] = hlc, site, counter
