@@ -180,6 +180,30 @@ class TableCodec:
 
     # -- wire → database
 
+    def upgrade(self, row: Any) -> Any:
+        """A row written under an older schema: columns added since take their default
+        (``None`` when nullable), columns removed since are dropped. Rows of a column added
+        without a default cannot be completed and are refused."""
+        if type(row) is not dict:
+            return row
+        out = {k: v for k, v in row.items() if k in self._keyset}
+        for col in self.columns:
+            if col.key in out:
+                continue
+            default = col.default
+            if default is not None and getattr(default, "is_scalar", False):
+                out[col.key] = default.arg
+            elif default is not None and getattr(default, "is_callable", False):
+                out[col.key] = default.arg(None)
+            elif col.nullable:
+                out[col.key] = None
+            else:
+                raise DamagedFile(
+                    f"Fichier d'une version antérieure : la colonne « {self.name}.{col.key} » "
+                    "ne peut pas être complétée."
+                )
+        return out
+
     def check_written(self, conn: Connection, ids: Sequence[str]) -> None:
         """Refuse the file if a row just written holds a value of the wrong kind."""
         for i in range(0, len(ids), IN_CHUNK):

@@ -271,6 +271,12 @@ def export_file(
                 if state.signing_key(s, create=False) is not None:
                     raise SyncError("La clé de cette machine vient d'être créée ailleurs : recommencez.")
                 _store_key(s, private, public)
+            if state.get_setting(s, state.HORIZON) is None:
+                state.put_setting(s, state.HORIZON, bound)  # computed from every row, once
+            stored = state.get_setting(s, state.KNOWLEDGE) or {}
+            if any(k not in stored for k in known if k != st.site_id):
+                state.put_setting(s, state.KNOWLEDGE, {**{k: v for k, v in known.items() if k != st.site_id},
+                                                       **stored})
             now = dt.datetime.now().replace(microsecond=0)
             s.add(SyncFile(
                 file_id=manifest["file_id"], direction="export", peer_site_id=target_id or "",

@@ -159,6 +159,11 @@ class VerifiedPackage:
     sizes: dict[str, int] = field(default_factory=dict)
 
     @property
+    def older(self) -> bool:
+        """Written under an older database schema (rows are completed on reading)."""
+        return int(self.manifest["schema_version"]) < SCHEMA_VERSION
+
+    @property
     def origin(self) -> dict[str, Any]:
         return self.manifest["origin"]
 
@@ -182,6 +187,9 @@ class VerifiedPackage:
                     raise DamagedFile(f"Fichier invalide : ligne {number} de « {table} » illisible.") from None
                 if type(row) is not dict or type(row.get("id")) is not str:
                     raise DamagedFile(f"Fichier invalide : ligne {number} de « {table} » sans identifiant.")
+                if self.older:
+                    row = codec.upgrade(row)
+                    text = canonical(row)
                 yield text, (codec.check_row(row) if check else row)
 
     def rows(self, table: str) -> Iterator[dict[str, Any]]:
@@ -315,11 +323,8 @@ def _check_versions(manifest: Mapping[str, Any]) -> None:
             f"version {schema}, celle-ci : {SCHEMA_VERSION}) : mettez Maillage à jour sur cette "
             "machine avant de l'importer. Rien n'a été modifié."
         )
-    if schema < SCHEMA_VERSION:  # pragma: no cover - no older schema exists yet
-        raise FormatTooNew(
-            f"Ce fichier vient d'une version plus ancienne de Maillage (base version {schema}) : "
-            "mettez à jour la machine qui l'a préparé."
-        )
+    if schema < 1:
+        raise DamagedFile("Fichier invalide : version de base de données inconnue.")
 
 
 def _check_manifest_fields(m: Mapping[str, Any]) -> None:
