@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from app.storage.models import Attendance, Blob, MeetingSession, Organisation, Person

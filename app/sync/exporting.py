@@ -142,13 +142,24 @@ def _chunked_lines(conn: Connection, codec: TableCodec, ids: list[str],
         yield from codec.lines(conn, f"WHERE t.id IN ({', '.join('?' * len(chunk))})", chunk, extra)
 
 
-def _prepare_keys(ws: Workspace, passphrase: str) -> tuple[crypto.Verifier, bytes, tuple[bytes, bytes], bool, bool]:
-    """Verifier, master key and signing key; which of them still have to be stored."""
+@dataclass
+class _Keys:
+    """The network key and this machine's signing key; which still have to be stored."""
+
+    verifier: crypto.Verifier
+    master: bytes
+    private: bytes
+    public: bytes
+    new_verifier: bool
+    new_key: bool
+
+
+def _prepare_keys(ws: Workspace, passphrase: str) -> _Keys:
     with ws.unit() as s:
         verifier = state.verifier(s)
         keys = state.signing_key(s, create=False)
     new_verifier = verifier is None
-    if verifier is None:
+    if verifier is None:  # first use: this passphrase becomes the network's, here
         crypto.check_new_passphrase(passphrase)
         verifier = crypto.make_verifier(passphrase)
     master = verifier.master(passphrase)
@@ -157,10 +168,90 @@ def _prepare_keys(ws: Workspace, passphrase: str) -> tuple[crypto.Verifier, byte
             "Phrase de passe incorrecte : ce n'est pas la phrase de passe du réseau enregistrée "
             "sur cette machine. Aucun fichier n'a été préparé."
         )
-    new_key = keys is None
-    if keys is None:
-        keys = crypto.new_signing_key()
-    return verifier, master, keys, new_verifier, new_key
+    private, public = keys if keys is not None else crypto.new_signing_key()
+    return _Keys(verifier, master, private, public, new_verifier, keys is None)
+
+
+@dataclass
+class _Plan:
+    """What one file will hold, decided on one snapshot of the database."""
+
+    target_id: str | None
+    target_name: str
+    base: dict[str, int]
+    knowledge: dict[str, int]
+    horizon: dict[str, int]
+    selected: dict[str, set[str]] | None  # ``None``: every row
+    total: int
+    site_id: str
+    counter: int
+    hlc: int
+    change_seq: int
+
+
+def _plan(s: Session, to_site: str | None, full: bool) -> _Plan:
+    st = state.sync_state(s)
+    target: Peer | None = state.find_peer(s, to_site) if to_site else None
+    if full:
+        base: dict[str, int] = {}
+    elif target is not None:
+        base = dict(target.acked_vv or {})
+    else:  # a file every known machine can use
+        base = vv_meet([p.acked_vv or {} for p in s.execute(select(Peer)).scalars()])
+    conn = s.connection()
+    if base:
+        cursor = cursor_for(s, base)
+        selected: dict[str, set[str]] | None = {
+            name: _delta_ids(conn, codec, base, cursor) for name, codec in CODECS.items()}
+        _add_parents(conn, selected)
+        total = sum(len(v) for v in selected.values())
+    else:
+        selected = None
+        total = sum(conn.exec_driver_sql(f'SELECT count(*) FROM "{n}"').scalar_one() for n in CODECS)
+    return _Plan(
+        target_id=target.site_id if target is not None else None,
+        target_name=target.name if target is not None else "",
+        base=base, knowledge=state.knowledge(s), horizon=state.horizon(s), selected=selected,
+        total=total, site_id=st.site_id, counter=st.counter, hlc=st.hlc, change_seq=st.change_seq,
+    )
+
+
+def _write(s: Session, plan: _Plan, writer: PackageWriter, progress: Progress,
+           cancel: Cancel | None) -> list[tuple[dict[str, Any], bytes]]:
+    """Write every table's rows, then the images they reference; returns the images."""
+    conn = s.connection()
+    done = 0
+    blob_hashes: set[str] = set()
+    for name, codec in CODECS.items():
+        extra = ([f't."{c}"' for c in BLOB_COLUMNS[name]] + ["t.sync_fields", "t.sync_siblings"]
+                 if name in BLOB_COLUMNS else [])
+        if plan.selected is None:
+            source = codec.lines(conn, extra=extra)
+        elif plan.selected[name]:
+            source = _chunked_lines(conn, codec, sorted(plan.selected[name]), extra)
+        else:
+            continue
+
+        def lines(codec: TableCodec = codec, source: Iterator[tuple[Any, ...]] = source) -> Iterator[str]:
+            nonlocal done
+            for line, *more in source:
+                if more:
+                    _blob_refs(codec, tuple(more), plan.base, blob_hashes)
+                done += 1
+                if done % 5000 == 0:
+                    if cancel is not None and cancel():
+                        raise SyncCancelled()
+                    progress(done, plan.total, f"Table {codec.name}")
+                yield line
+
+        writer.write_lines(name, lines())
+    blobs = []
+    for chunk in _chunks(sorted(blob_hashes)):
+        for b in s.execute(select(Blob).where(Blob.sha256.in_(chunk))).scalars():
+            meta = {"sha256": b.sha256, "mime": b.mime, "size": b.size, "created_at": b.created_at.isoformat()}
+            blobs.append((meta, bytes(b.data)))
+    writer.write_blobs(blobs)
+    return blobs
 
 
 def export_file(
@@ -180,126 +271,76 @@ def export_file(
         raise SyncError(f"« {dest} » est un dossier : indiquez le nom du fichier à créer.")
     if not dest.parent.exists():
         raise SyncError(f"Le dossier « {dest.parent} » n'existe pas.")
-    verifier, master, (private, public), new_verifier, new_key = _prepare_keys(ws, passphrase)
+    keys = _prepare_keys(ws, passphrase)
     report_progress = progress or (lambda done, total, message: None)
+    file_id = new_id()
 
     tmp = tempfile.NamedTemporaryFile(dir=dest.parent, prefix=".maillage-sync-", suffix=".part", delete=False)
     tmp_path = Path(tmp.name)
     try:
         with ws.unit() as s:  # one consistent snapshot of the database
-            st = state.sync_state(s)
-            target: Peer | None = state.find_peer(s, to_site) if to_site else None
-            if full:
-                base: dict[str, int] = {}
-            elif target is not None:
-                base = dict(target.acked_vv or {})
-            else:
-                base = vv_meet([p.acked_vv or {} for p in s.execute(select(Peer)).scalars()])
-            target_id = target.site_id if target is not None else None
-            target_name = target.name if target is not None else ""
-            known = state.knowledge(s)
-            bound = state.horizon(s)
-            cursor = cursor_for(s, base) if base else 0
+            plan = _plan(s, to_site, full)
             if cancel is not None and cancel():
                 raise SyncCancelled()
-            conn = s.connection()
-            if base:
-                selected: dict[str, set[str]] | None = {
-                    name: _delta_ids(conn, codec, base, cursor) for name, codec in CODECS.items()}
-                _add_parents(conn, selected)
-                total = sum(len(v) for v in selected.values())
-            else:
-                selected = None  # everything
-                total = sum(conn.exec_driver_sql(f'SELECT count(*) FROM "{n}"').scalar_one() for n in CODECS)
-            done = 0
-            report_progress(0, total, "Préparation du fichier…")
-            blob_hashes: set[str] = set()
-            with crypto.EncryptingWriter(tmp, master, verifier) as enc, PackageWriter(enc) as writer:
-                for name, codec in CODECS.items():
-                    extra = ([f't."{c}"' for c in BLOB_COLUMNS[name]] + ["t.sync_fields", "t.sync_siblings"]
-                             if name in BLOB_COLUMNS else [])
-                    if selected is None:
-                        source = codec.lines(conn, extra=extra)
-                    else:
-                        ids = sorted(selected[name])
-                        if not ids:
-                            continue
-                        source = _chunked_lines(conn, codec, ids, extra)
-
-                    def lines(codec: TableCodec = codec, source: Iterator[tuple[Any, ...]] = source,
-                              with_blobs: bool = bool(extra)) -> Iterator[str]:
-                        nonlocal done
-                        n = 0
-                        for line, *more in source:
-                            if with_blobs:
-                                _blob_refs(codec, tuple(more), base, blob_hashes)
-                            n += 1
-                            if n % 5000 == 0:
-                                if cancel is not None and cancel():
-                                    raise SyncCancelled()
-                                report_progress(done + n, total, f"Table {codec.name}")
-                            yield line
-                        done += n
-
-                    writer.write_lines(name, lines())
-                blobs = []
-                for chunk in _chunks(sorted(blob_hashes)):
-                    for b in s.execute(select(Blob).where(Blob.sha256.in_(chunk))).scalars():
-                        meta = {"sha256": b.sha256, "mime": b.mime, "size": b.size,
-                                "created_at": b.created_at.isoformat()}
-                        blobs.append((meta, bytes(b.data)))
+            report_progress(0, plan.total, "Préparation du fichier…")
+            manifest = {
+                "file_id": file_id,
+                "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+                "origin": {"site_id": plan.site_id, "site_name": state.site_name(s),
+                           "public_key": crypto.b64(keys.public)},
+                "target": plan.target_id, "full": not plan.base, "base": plan.base,
+                "knowledge": plan.knowledge, "counter": plan.counter, "max_hlc": plan.hlc,
+                "schema_version": ws.schema_version,
+            }
+            with crypto.EncryptingWriter(tmp, keys.master, keys.verifier) as enc, PackageWriter(enc) as writer:
+                blobs = _write(s, plan, writer, report_progress, cancel)
                 if cancel is not None and cancel():
                     raise SyncCancelled()
-                manifest = {
-                    "file_id": new_id(),
-                    "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-                    "origin": {"site_id": st.site_id, "site_name": state.site_name(s),
-                               "public_key": crypto.b64(public)},
-                    "target": target_id, "full": not base, "base": base, "knowledge": known,
-                    "counter": st.counter, "max_hlc": st.hlc, "schema_version": ws.schema_version,
-                }
-                writer.write_blobs(blobs)
-                writer.finish(manifest, private)
+                writer.finish(manifest, keys.private)
             tmp.flush()
             os.fsync(tmp.fileno())
             tmp.close()
-            checkpoint = {"change_seq": st.change_seq, "horizon": bound}
         with ws.unit(write=True) as s:
-            if new_verifier and state.verifier(s) is None:
-                state.store_verifier(s, verifier)
-            if new_key:
-                if state.signing_key(s, create=False) is not None:
-                    raise SyncError("La clé de cette machine vient d'être créée ailleurs : recommencez.")
-                _store_key(s, private, public)
-            if state.get_setting(s, state.HORIZON) is None:
-                state.put_setting(s, state.HORIZON, bound)  # computed from every row, once
-            stored = state.get_setting(s, state.KNOWLEDGE) or {}
-            if any(k not in stored for k in known if k != st.site_id):
-                state.put_setting(s, state.KNOWLEDGE, {**{k: v for k, v in known.items() if k != st.site_id},
-                                                       **stored})
-            now = dt.datetime.now().replace(microsecond=0)
-            s.add(SyncFile(
-                file_id=manifest["file_id"], direction="export", peer_site_id=target_id or "",
-                at=now, filename=dest.name,
-                summary={"counts": writer.counts, "blobs": len(blobs), "full": not base,
-                         "checkpoint": checkpoint},
-            ))
-            if target_id is not None:
-                peer = s.get(Peer, target_id)
-                if peer is not None:
-                    peer.last_export_at = now
-            s.flush()
+            _log(s, plan, keys, file_id, dest.name, writer.counts, len(blobs))
             os.replace(tmp_path, dest)
     except BaseException:
         tmp.close()
         tmp_path.unlink(missing_ok=True)
         raise
-    report_progress(total, total, "Fichier prêt.")
+    report_progress(plan.total, plan.total, "Fichier prêt.")
     return ExportReport(
-        path=dest, file_id=manifest["file_id"], target_site_id=target_id, target_name=target_name,
-        full=not base, counts={k: v for k, v in writer.counts.items() if v}, blobs=len(blobs),
+        path=dest, file_id=file_id, target_site_id=plan.target_id, target_name=plan.target_name,
+        full=not plan.base, counts={k: v for k, v in writer.counts.items() if v}, blobs=len(blobs),
         size=dest.stat().st_size,
     )
+
+
+def _log(s: Session, plan: _Plan, keys: _Keys, file_id: str, filename: str,
+         counts: dict[str, int], blobs: int) -> None:
+    """The export's traces: first-use keys, bookkeeping vectors, the log row, the peer."""
+    if keys.new_verifier and state.verifier(s) is None:
+        state.store_verifier(s, keys.verifier)
+    if keys.new_key:
+        if state.signing_key(s, create=False) is not None:
+            raise SyncError("La clé de cette machine vient d'être créée ailleurs : recommencez.")
+        _store_key(s, keys.private, keys.public)
+    if state.get_setting(s, state.HORIZON) is None:
+        state.put_setting(s, state.HORIZON, plan.horizon)  # computed from every row, once
+    stored = state.get_setting(s, state.KNOWLEDGE) or {}
+    if any(k not in stored for k in plan.knowledge if k != plan.site_id):
+        state.put_setting(s, state.KNOWLEDGE,
+                          {**{k: v for k, v in plan.knowledge.items() if k != plan.site_id}, **stored})
+    now = dt.datetime.now().replace(microsecond=0)
+    s.add(SyncFile(
+        file_id=file_id, direction="export", peer_site_id=plan.target_id or "", at=now, filename=filename,
+        summary={"counts": counts, "blobs": blobs, "full": not plan.base,
+                 "checkpoint": {"change_seq": plan.change_seq, "horizon": plan.horizon}},
+    ))
+    if plan.target_id is not None:
+        peer = s.get(Peer, plan.target_id)
+        if peer is not None:
+            peer.last_export_at = now
+    s.flush()
 
 
 def _store_key(s: Session, private: bytes, public: bytes) -> None:
