@@ -323,36 +323,11 @@ def _apply(ws: Workspace, path: Path, pkg: VerifiedPackage, header: crypto.Heade
             if cancel is not None and cancel():
                 raise SyncCancelled()
 
-            # What we now know: a site's writes up to the file's knowledge, when we already
-            # had everything the file left out for that site (its base).
-            base = m["base"]
-            known = dict(before_known)
-            complete = all(before_known.get(k, 0) >= c for k, c in base.items())
-            for site, c in m["knowledge"].items():
-                if before_known.get(site, 0) >= base.get(site, 0):
-                    known[site] = max(known.get(site, 0), c)
-            known.pop(st.site_id, None)
-            state.put_setting(s, state.KNOWLEDGE, known)
-            bound = vv_join(before_bound, applier.written_vv, known)
-            state.put_setting(s, state.HORIZON, bound)
-            s.execute(update(SyncState).where(SyncState.id == 1).values(
-                change_seq=applier.change_seq, hlc=applier.hlc))
-
-            now = dt.datetime.now().replace(microsecond=0)
-            if peer is None:
-                peer = Peer(site_id=origin_id, name=m["origin"]["site_name"], acked_vv={}, their_vv={},
-                            public_key=public_b64)
-                s.add(peer)
-            peer.name = m["origin"]["site_name"] or peer.name
-            peer.public_key = public_b64
-            peer.acked_vv = vv_join(peer.acked_vv, m["knowledge"])
-            if complete:
-                peer.their_vv = vv_join(peer.their_vv, {origin_id: int(m["counter"])})
-            peer.last_import_at = now
+            bound = _record_state(s, pkg, applier, before_known, before_bound, peer, st.site_id)
             if state.verifier(s) is None:
                 # The first file this machine reads teaches it the network passphrase.
-                state.store_verifier(s, crypto.make_verifier(
-                    passphrase, salt=header.salt, params=header.kdf))
+                state.store_verifier(s, crypto.make_verifier(passphrase, salt=header.salt, params=header.kdf))
+            now = dt.datetime.now().replace(microsecond=0)
             tables = {t: TableCounts(**c) for t, c in applier.counts.items()}
             s.add(SyncFile(
                 file_id=m["file_id"], direction="import", peer_site_id=origin_id, at=now,
@@ -375,6 +350,39 @@ def _apply(ws: Workspace, path: Path, pkg: VerifiedPackage, header: crypto.Heade
         duplicate_candidates=tuple(candidates),
         changes=ChangeSet(created=tuple(applier.created), updated=tuple(applier.updated)),
     )
+
+
+def _record_state(s: Session, pkg: VerifiedPackage, applier: _Applier, before_known: dict[str, int],
+                  before_bound: dict[str, int], peer: Peer | None, site_id: str) -> dict[str, int]:
+    """After the rows: what we now know, the horizon, our clocks, and the peer's state.
+    Returns the new horizon (for the import's checkpoint)."""
+    m = pkg.manifest
+    origin_id = m["origin"]["site_id"]
+    # We now know a site's writes up to the file's knowledge of it, provided we already had
+    # everything the file left out for that site (its base).
+    base = m["base"]
+    known = dict(before_known)
+    complete = all(before_known.get(k, 0) >= c for k, c in base.items())
+    for site, c in m["knowledge"].items():
+        if before_known.get(site, 0) >= base.get(site, 0):
+            known[site] = max(known.get(site, 0), c)
+    known.pop(site_id, None)
+    state.put_setting(s, state.KNOWLEDGE, known)
+    bound = vv_join(before_bound, applier.written_vv, known)
+    state.put_setting(s, state.HORIZON, bound)
+    # Our clock moves past every clock received: our next edits come after what we saw.
+    s.execute(update(SyncState).where(SyncState.id == 1).values(
+        change_seq=applier.change_seq, hlc=applier.hlc))
+    if peer is None:
+        peer = Peer(site_id=origin_id, name="", acked_vv={}, their_vv={}, public_key="")
+        s.add(peer)
+    peer.name = m["origin"]["site_name"] or peer.name
+    peer.public_key = crypto.b64(pkg.public_key)  # pinned on first contact
+    peer.acked_vv = vv_join(peer.acked_vv, m["knowledge"])
+    if complete:
+        peer.their_vv = vv_join(peer.their_vv, {origin_id: int(m["counter"])})
+    peer.last_import_at = dt.datetime.now().replace(microsecond=0)
+    return bound
 
 
 def _duplicates(ws: Workspace, new_ids: dict[str, list[str]]) -> list[Any]:
