@@ -298,6 +298,30 @@ def test_signature_images_travel_once_per_peer(sites, tmp_path) -> None:  # noqa
     assert export_file(a.ws, tmp_path / "3.msync", full=True, passphrase=PASSPHRASE).blobs == 1
 
 
+def test_an_attachment_delta_applies_on_a_machine_that_never_saw_its_file(sites, tmp_path) -> None:  # noqa: ANN001
+    from app.storage.models import Attachment
+
+    a, b, c = sites("siege", "avallon", "puisaye")
+    oid = _org(a, name="GEIQ BTP")
+    scan = b"%PDF-1.7 convention signee " * 50
+    sha = hashlib.sha256(scan).hexdigest()
+    with a.ws.unit(write=True) as s:
+        s.add(Blob(sha256=sha, mime="application/pdf", size=len(scan), data=scan,
+                   created_at=dt.datetime(2026, 3, 2, 9, 0)))
+        s.flush()
+        att = Attachment(owner_table="organisations", owner_id=oid, blob_sha256=sha,
+                         filename="convention.pdf", mime="application/pdf", label="Convention")
+        s.add(att)
+    exchange(a, b)
+    _edit(a, Attachment, att.id, label="Convention signée")
+    delta = export_file(a.ws, tmp_path / "d.msync", to_site=b.site_id, passphrase=PASSPHRASE)
+    assert delta.counts["attachments"] == 1
+    report = c.load(tmp_path / "d.msync")  # C never received the scan: it comes with its row
+    assert report.tables["attachments"].created == 1
+    with c.ws.unit() as s:
+        assert s.get(Blob, sha).data == scan
+
+
 def test_referenced_parents_travel_so_a_delta_applies_on_a_new_machine(sites, tmp_path) -> None:  # noqa: ANN001
     a, b, c = sites("siege", "avallon", "puisaye")
     oid = _org(a, name="GEIQ BTP")

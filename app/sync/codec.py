@@ -48,6 +48,17 @@ BLOB_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Columns holding a :class:`~app.storage.models.Blob` hash (images travel by hash)."""
 
+BLOB_FOREIGN_KEYS: dict[str, tuple[str, ...]] = {
+    m.__tablename__: tuple(
+        c.key for c in m.__table__.columns
+        if any(fk.column.table.name == "blobs" for fk in c.foreign_keys)
+    )
+    for m in SYNCED_MODELS
+    if any(fk.column.table.name == "blobs" for c in m.__table__.columns for fk in c.foreign_keys)
+}
+"""Blob columns the database holds to a foreign key (``attachments.blob_sha256``): their
+content must travel with every copy of the row, like a parent row."""
+
 IN_CHUNK = 500
 """Ids per ``IN (…)`` query."""
 

@@ -8,8 +8,10 @@ What goes in (see :mod:`app.sync.package` for the format):
   changed before the latest checkpoint the base covers are not even read (``change_seq``);
 - the parents those rows reference (foreign keys), transitively, so the file applies on a
   machine that lacks them (they are skipped where they are known);
-- the images (blobs) referenced by values written since the base: an image travels to a
-  peer until that peer acknowledges the write that referenced it, then never again.
+- the images (blobs) referenced by values written since the base: a signature image travels
+  to a peer until that peer acknowledges the write that referenced it, then never again.
+  Files a row holds by foreign key (``attachments.blob_sha256``: scans) travel with every
+  copy of the row, like parent rows, so the file applies on any machine.
 
 The file is cumulative until acknowledged: a lost file does no harm, the next one carries
 the same rows. It is written to a temporary file in the destination folder, then renamed;
@@ -35,7 +37,7 @@ from app.services.workspace import Workspace
 from app.storage.ids import new_id
 from app.storage.models import Blob, Peer, SyncFile
 from app.sync import crypto, state
-from app.sync.codec import BLOB_COLUMNS, CODECS, TableCodec, canonical
+from app.sync.codec import BLOB_COLUMNS, BLOB_FOREIGN_KEYS, CODECS, TableCodec, canonical
 from app.sync.errors import SyncCancelled, SyncError, WrongPassphrase
 from app.sync.merge import covers, entries, vv_leq, vv_meet
 from app.sync.package import PackageWriter
@@ -127,6 +129,9 @@ def _blob_refs(codec: TableCodec, extra: tuple[Any, ...], base: dict[str, int], 
     values, fields_text, siblings_text = extra[: len(cols)], extra[-2], extra[-1]
     if not any(values) and siblings_text is None:
         return
+    for col, value in zip(cols, values):
+        if value and col in BLOB_FOREIGN_KEYS.get(codec.name, ()):
+            out.add(value)  # the row cannot be written without it, wherever it lands
     row: dict[str, Any] = dict(zip(cols, values))
     row["sync_fields"] = json.loads(fields_text) if fields_text else {}
     row["sync_siblings"] = json.loads(siblings_text) if siblings_text else None
