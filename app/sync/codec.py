@@ -105,12 +105,17 @@ def _datetime_ok(v: Any) -> bool:
     return True
 
 
+MAX_CLOCK = 1 << 62
+"""Clocks and counters stay far below SQLite's 2⁶³ (a clock years ahead is still fine)."""
+
+
 def _vector_ok(v: Any) -> bool:
-    return type(v) is dict and all(type(c) is int and c >= 0 for c in v.values())
+    return type(v) is dict and all(type(c) is int and 0 <= c < MAX_CLOCK for c in v.values())
 
 
 def _stamp_ok(s: Any) -> bool:
-    return type(s) is list and len(s) == 3 and type(s[0]) is int and type(s[1]) is str and type(s[2]) is int
+    return (type(s) is list and len(s) == 3 and type(s[0]) is int and type(s[1]) is str
+            and type(s[2]) is int and 0 <= s[0] < MAX_CLOCK and 0 <= s[2] < MAX_CLOCK)
 
 
 def _fields_ok(v: Any) -> bool:
@@ -348,6 +353,9 @@ def _codec(model: type) -> TableCodec:
         elif col.key == "sync_siblings":
             types.append((col.key, (dict, *nullable)))
             deep.append((col.key, _siblings_ok))
+        elif col.key in ("sync_hlc", "sync_counter"):
+            types.append((col.key, (int,)))
+            deep.append((col.key, lambda v: 0 <= v < MAX_CLOCK))
         elif isinstance(t, JSONText):
             types.append((col.key, (*_JSON_TYPES, *nullable)))
         elif isinstance(t, DateTime):

@@ -34,7 +34,7 @@ from typing import IO, Any
 
 from app.storage.migrations import SCHEMA_VERSION
 from app.sync import crypto
-from app.sync.codec import CODECS, canonical
+from app.sync.codec import CODECS, MAX_CLOCK, canonical
 from app.sync.errors import DamagedFile, FormatTooNew, UnsafeFile
 
 FORMAT = "maillage-sync"
@@ -330,7 +330,7 @@ def _check_versions(manifest: Mapping[str, Any]) -> None:
 def _check_manifest_fields(m: Mapping[str, Any]) -> None:
     def vector(v: Any) -> bool:
         return isinstance(v, dict) and all(
-            isinstance(k, str) and isinstance(c, int) and not isinstance(c, bool) and c >= 0
+            isinstance(k, str) and isinstance(c, int) and not isinstance(c, bool) and 0 <= c < MAX_CLOCK
             for k, c in v.items())
 
     origin = m.get("origin")
@@ -343,7 +343,8 @@ def _check_manifest_fields(m: Mapping[str, Any]) -> None:
         and (m.get("target") is None or isinstance(m.get("target"), str))
         and isinstance(m.get("full"), bool)
         and vector(m.get("base")) and vector(m.get("knowledge"))
-        and isinstance(m.get("max_hlc"), int) and isinstance(m.get("counter"), int)
+        and isinstance(m.get("max_hlc"), int) and 0 <= m["max_hlc"] < MAX_CLOCK
+        and isinstance(m.get("counter"), int) and 0 <= m["counter"] < MAX_CLOCK
         and isinstance(m.get("parts"), list) and isinstance(m.get("counts"), dict)
     )
     if ok:
