@@ -13,6 +13,7 @@ from app.services.actions import (
     list_actions,
     list_targets,
     running_actions,
+    running_indicators,
     save_target,
 )
 from app.services.reports import Period, build_report
@@ -106,3 +107,13 @@ def test_targets_of_a_missing_action_are_refused(ws):
         list_targets(ws, "a-gone")
     with pytest.raises(NotFound):
         save_target(ws, TargetInput("a-gone", "COPIL", 2))
+
+
+def test_running_indicators_give_each_running_action_its_targets(ws):
+    save_target(ws, TargetInput("a-ess", "Nombre de COPIL", 2, "réunions", "meetings", "copil"))
+    save_target(ws, TargetInput("a-old", "Nombre de COPIL", 2, "réunions", "meetings", "copil"))
+    progress = running_indicators(ws, dt.date(2026, 6, 1))
+    assert [(p.action.code, [t.label for t in p.targets]) for p in progress] == [
+        ("ESS", ["Nombre de COPIL"])]
+    assert progress[0].targets[0].realised == 0.0
+    assert running_indicators(ws, dt.date(2026, 6, 1), cancel=lambda: True) == ()

@@ -430,9 +430,9 @@ def test_save_as_pdf_with_the_default_name(page, demo_ws, qtbot, tmp_path, monke
         return str(tmp_path / "ma-convention.pdf"), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
-    job = page.save_pdf()
-    with qtbot.waitSignal(job.finished, timeout=10_000):
-        pass
+    assert page.save_pdf() is not None
+    qtbot.waitUntil(lambda: page.window().statusBar().currentMessage().startswith(
+        "Convention enregistrée"), timeout=10_000)
     assert offered == [pdf_name("2026-SAM-001")] == ["convention-2026-SAM-001.pdf"]
     assert (tmp_path / "ma-convention.pdf").read_bytes().startswith(b"%PDF")
     assert page.window().statusBar().currentMessage() == (
@@ -451,9 +451,8 @@ def test_an_unknown_placeholder_is_named_before_printing(page, demo_ws, qtbot, m
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
     page.select_record(row.id)
-    job = page.preview_current()
-    with qtbot.waitSignal(job.failed, timeout=10_000):
-        pass
+    assert page.preview_current() is not None
+    qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
     assert "Champ inconnu : {partenaire.nmo}" in warnings[0]
     assert page.preview_dialog is None
 

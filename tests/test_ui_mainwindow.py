@@ -71,7 +71,8 @@ def test_sections_load_only_when_first_visited(window):
         assert not page.model.loaded
 
 
-@pytest.mark.parametrize("key", [s.key for s in SECTIONS[1:]])
+# The Bilans section is a report over the actions, not a list: see tests/test_ui_bilans.py.
+@pytest.mark.parametrize("key", [s.key for s in SECTIONS[1:] if s.key != "bilans"])
 def test_every_section_lists_records_and_shows_the_selected_one(window, key):
     page = window.show_section(key)
     assert isinstance(page, ListSection)
@@ -94,13 +95,14 @@ def test_every_section_lists_records_and_shows_the_selected_one(window, key):
     assert page.detail_pane.title_text() == page.detail_pane.detail.title != ""
 
 
-def test_bilans_are_presented_as_actions_and_indicators(window):
+def test_bilans_are_presented_as_actions_and_indicators(window, qtbot):
     page = window.show_section("bilans")
-    assert page.view.name == "actions"
-    assert page.findChild(type(page.count_label), "sectionTitle").text() == "Actions et indicateurs"
-    page.select_first()
-    titles = [t.title for t in page.detail_pane.detail.tables]
-    assert "Indicateurs" in titles
+    assert page.findChild(type(page.subtitle_label), "sectionTitle").text() == (
+        "Actions et indicateurs")
+    assert page.action_combo.itemText(0) == "Toutes les actions"
+    qtbot.waitUntil(lambda: page.report is not None and not page.busy, timeout=10_000)
+    assert page.report.action_id == page.action_id() is not None
+    assert page.tabs.tabText(0).replace("&", "") == "Synthèse"
 
 
 def test_search_is_accent_insensitive_and_debounced(window, qtbot):

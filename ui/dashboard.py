@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import formatting as fmt
 from app.services.dashboard import Dashboard, DashboardItem
+from ui.bilans.indicators import ActionIndicators
 
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -199,10 +200,17 @@ class DashboardView(QWidget):
                                  "Aucune réunion prévue dans les 14 prochains jours.")
         self.alerts = ItemList("Conventions à surveiller",
                                "Aucune convention ne demande d'attention pour l'instant.")
+        panels.setVerticalSpacing(12)
         panels.addWidget(self.upcoming, 0, 0)
-        panels.addWidget(self.alerts, 0, 1)
+        panels.addWidget(self.alerts, 0, 1, 2, 1)
         panels.setColumnStretch(0, 1)
         panels.setColumnStretch(1, 1)
+        # Progress of the running actions, counted off the GUI thread after the first paint.
+        self.indicators = ActionIndicators()
+        self.indicators.activated.connect(self.open_record)
+        panels.addWidget(self.indicators, 1, 0)
+        panels.setRowStretch(0, 1)
+        panels.setRowStretch(1, 1)
         layout.addLayout(panels, 1)
         for panel in (self.upcoming, self.alerts):
             panel.activated.connect(self.open_record)
@@ -210,6 +218,10 @@ class DashboardView(QWidget):
         self.sync_label = QLabel("")
         self.sync_label.setObjectName("syncStatus")
         layout.addWidget(self.sync_label)
+
+    def wait_until_ready(self, timeout_ms: int = 10_000) -> bool:
+        """Wait for the indicators computed in the background (screenshots)."""
+        return self.indicators.wait_until_ready(timeout_ms)
 
     def set_dashboard(self, data: Dashboard) -> None:
         self.title_label.setText(data.organisation_name or "Tableau de bord")

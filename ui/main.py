@@ -137,6 +137,11 @@ def save_screenshot(window: Any, path: Path, section: Section | None = None,
             page.select_first()
     for _ in range(3):  # layouts, then the deferred resizes they cause
         QApplication.processEvents()
+    wait = getattr(window.stack.currentWidget(), "wait_until_ready", None)
+    if wait is not None:  # a view computing off the GUI thread (bilans, dashboard indicators)
+        wait()
+        for _ in range(3):
+            QApplication.processEvents()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path), "PNG"):

@@ -58,6 +58,10 @@ def page_class(key: str) -> type[QWidget]:
         from ui.conventions.section import ConventionsSection
 
         return ConventionsSection
+    if key == "bilans":
+        from ui.bilans.view import BilansView
+
+        return BilansView
     return SyncSection if key == "synchronisation" else ListSection
 
 
@@ -183,6 +187,8 @@ class MainWindow(QMainWindow):
             page = page_class(section.key)(self._ws, section)
             if hasattr(page, "data_changed"):  # a section that writes (conventions, bilans)
                 page.data_changed.connect(self._data_changed)
+            if hasattr(page, "open_record"):  # the Bilans view opens a meeting
+                page.open_record.connect(self.navigate_to)
             placeholder = self._pages[index]
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(placeholder)
@@ -229,7 +235,7 @@ class MainWindow(QMainWindow):
         if page is self.dashboard:
             if not self._dashboard_loaded:
                 self.refresh_dashboard()
-        elif isinstance(page, ListSection):
+        elif hasattr(page, "ensure_loaded"):  # list sections, the Bilans view
             page.ensure_loaded()
         self.section_changed.emit(SECTIONS[index].key)
 
@@ -239,6 +245,7 @@ class MainWindow(QMainWindow):
 
     def refresh_dashboard(self) -> None:
         self.dashboard.set_dashboard(dashboard(self._ws))
+        self.dashboard.indicators.load(self._ws)  # computed after the dashboard is painted
         self._dashboard_loaded = True
 
     def refresh(self) -> None:
@@ -247,13 +254,13 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         if page is self.dashboard:
             self.refresh_dashboard()
-        elif isinstance(page, ListSection):
+        elif hasattr(page, "refresh"):
             page.refresh()
         self.statusBar().showMessage("Affichage actualisé.", 3000)
 
     def focus_search(self) -> None:
         page = self.stack.currentWidget()
-        if isinstance(page, ListSection):
+        if hasattr(page, "focus_search"):
             page.focus_search()
 
     def navigate_to(self, view: str, record_id: str) -> None:
@@ -262,6 +269,8 @@ class MainWindow(QMainWindow):
         if isinstance(page, ListSection):
             page.select_record(record_id)
             page.table.setFocus()
+        elif hasattr(page, "select_record"):  # the Bilans view: an action
+            page.select_record(record_id)
 
     # --- Fichier ----------------------------------------------------------------------------
 

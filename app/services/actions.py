@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -21,6 +23,9 @@ from app.domain.text import fold
 from app.errors import NotFound, ValidationError
 from app.services.workspace import ChangeSet, Workspace
 from app.storage.models import Action, IndicatorTarget
+
+if TYPE_CHECKING:
+    from app.services.reports import TargetLine
 
 RULE_KINDS: dict[str, str] = {
     "meetings": "Réunions tenues",
@@ -118,6 +123,34 @@ def running_actions(ws: Workspace, today: dt.date | None = None) -> tuple[Action
     """The actions whose period contains ``today`` (the dashboard's « actions en cours »)."""
     today = today or dt.date.today()
     return tuple(a for a in list_actions(ws) if a.running_on(today))
+
+
+@dataclass(frozen=True)
+class ActionProgress:
+    """A running action and its targets, realised so far (the dashboard's progress bars)."""
+
+    action: ActionSummary
+    targets: tuple[TargetLine, ...]
+
+
+def running_indicators(ws: Workspace, today: dt.date | None = None,
+                       cancel: Callable[[], bool] | None = None) -> tuple[ActionProgress, ...]:
+    """For each action running ``today`` that has targets, its bilan over its own period.
+
+    A job (no Qt): the GUI runs it off its thread after the first paint; ``cancel()`` is
+    checked between actions.
+    """
+    from app.services.reports import Period, build_report
+
+    out = []
+    for action in running_actions(ws, today):
+        if cancel is not None and cancel():
+            break
+        report = build_report(ws, action.id, Period(action.start_date, action.end_date),
+                              with_rows=False)
+        if report.targets:
+            out.append(ActionProgress(action, report.targets))
+    return tuple(out)
 
 
 def _rule_parts(rule: dict | None) -> tuple[str, str]:
@@ -220,6 +253,7 @@ def delete_target(ws: Workspace, target_id: str) -> ChangeSet:
 
 
 __all__ = [
+    "ActionProgress",
     "ActionSummary",
     "DEFAULT_UNITS",
     "RULE_KINDS",
@@ -229,5 +263,6 @@ __all__ = [
     "list_actions",
     "list_targets",
     "running_actions",
+    "running_indicators",
     "save_target",
 ]

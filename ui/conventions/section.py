@@ -53,7 +53,8 @@ from ui.conventions.form import AvenantContext, ConventionDialog
 from ui.conventions.model import CONVENTIONS_VIEW, ConventionTableModel
 from ui.conventions.printing import preview_folder
 from ui.conventions.status import StatusDialog
-from ui.jobs import Job, start_job
+from ui.conventions.background import guarded_job
+from ui.jobs import Job
 from ui.navigation import Section
 from ui.sections import ListSection
 
@@ -251,12 +252,13 @@ class ConventionsSection(ListSection):
         self.action_filter = self._filter_combo("Toutes les actions", "Filtrer par action")
         self.year_filter = self._filter_combo("Toutes les années",
                                               "Conventions en vigueur pendant l'année")
-        for combo, width, stretch in ((self.kind_filter, 7, 3), (self.status_filter, 7, 3),
-                                      (self.partner_filter, 8, 4), (self.action_filter, 8, 4),
-                                      (self.year_filter, 11, 2)):
+        for combo, width, stretch in ((self.kind_filter, 4, 3), (self.status_filter, 4, 3),
+                                      (self.partner_filter, 4, 4), (self.action_filter, 4, 4),
+                                      (self.year_filter, 4, 3)):
             combo.setMinimumContentsLength(width)
             row.addWidget(combo, stretch)
-        self.clear_filters_button = QPushButton("Effacer les filtres")
+        self.clear_filters_button = QPushButton("Effacer")
+        self.clear_filters_button.setToolTip("Effacer les filtres : toutes les conventions")
         self.clear_filters_button.clicked.connect(self.clear_filters)
         self.clear_filters_button.setEnabled(False)
         row.addWidget(self.clear_filters_button)
@@ -573,8 +575,8 @@ class ConventionsSection(ListSection):
                                 f"La convention {cv.number} n'a pas pu être mise en page : "
                                 f"{message}{hint}")
 
-        self.job = start_job(lambda: write_convention_pdf(ws, convention_id, dest), self,
-                             finished, failed)
+        self.job = guarded_job(self, lambda: write_convention_pdf(ws, convention_id, dest),
+                               finished, failed)
         return self.job
 
     def preview_current(self) -> Job | None:
