@@ -1,5 +1,6 @@
-"""Three machines making random edits and exchanging real files in random orders (with
-duplicates, stale files and their own files) end with identical dumps and conflicts."""
+"""Three machines making random creations, edits, deletions and restorations, erasures,
+duplicate merges and conflict resolutions, and exchanging real files in random orders (with
+duplicates, stale files and their own files), end with identical dumps and conflicts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import random
 import pytest
 from sqlalchemy import select
 
+from app.errors import MaillageError
+from app.services.duplicates import merge
 from app.services.privacy import anonymise_person
 from app.storage.models import Organisation, Person
 from app.sync.service import conflicts, resolve_conflict, restore_deleted
@@ -19,6 +22,12 @@ CITIES = ("Sens", "Auxerre", "Avallon", "Joigny", "Tonnerre")
 def _ids(site: Site, model: type) -> list[str]:
     with site.ws.unit() as s:
         return list(s.execute(select(model.id).order_by(model.id)).scalars())
+
+
+def _live(site: Site, model: type) -> list[str]:
+    with site.ws.unit() as s:
+        return list(s.execute(select(model.id).where(model.deleted.is_(False), model.merged_into.is_(None))
+                              .order_by(model.id)).scalars())
 
 
 def _step(rng: random.Random, site: Site, others: list[Site], files: list, n: int) -> None:
@@ -45,6 +54,14 @@ def _step(rng: random.Random, site: Site, others: list[Site], files: list, n: in
         people = _ids(site, Person)
         if people:
             anonymise_person(site.ws, rng.choice(people))
+    elif op < 0.60:
+        live = _live(site, Organisation)
+        if len(live) >= 2:  # two records of one structure: merge them (an ordinary change)
+            survivor, loser = rng.sample(live, 2)
+            try:
+                merge(site.ws, "organisations", survivor, loser)
+            except MaillageError:
+                pass  # refused (e.g. already merged the other way): nothing happened
     elif op < 0.62:
         found = conflicts(site.ws)
         if found:
