@@ -8,6 +8,7 @@ Everything stored here is a convenience: losing it only costs the user a window 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -85,4 +86,31 @@ def last_folder() -> Path | None:
 def set_last_folder(folder: Path) -> None:
     store = _store()
     store.setValue("dossiers/dernier", str(folder))
+    store.sync()
+
+
+# --- partners import: the column mapping the user chose, per kind of file ----------------
+
+
+def load_import_mapping(target: str) -> dict[str, str]:
+    """The ``{header: field}`` last confirmed for a ``target`` import (``organisations`` or
+    ``people``); ``{}`` when none. A header mapped to ``""`` was deliberately ignored."""
+    value = _store().value(f"import/{target}/correspondance")
+    if not value:
+        return {}
+    try:
+        data = json.loads(str(value))
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+
+
+def save_import_mapping(target: str, mapping: dict[str, str]) -> None:
+    """Remember ``mapping`` (merged over what was remembered for other headers)."""
+    remembered = load_import_mapping(target)
+    remembered.update(mapping)
+    store = _store()
+    store.setValue(f"import/{target}/correspondance", json.dumps(remembered, ensure_ascii=False))
     store.sync()
