@@ -278,6 +278,11 @@ def import_file(
         plain, header, master = crypto.open_container(f, passphrase)
         pkg = verify_package(plain)
         try:
+            # A consistent copy once the file is known to be sound, before anything is
+            # written (data safety: backups before every sync import).
+            from app.services.backups import backup_before
+
+            backup_before(ws, "synchro")
             return _apply(ws, path, pkg, header, passphrase, report_progress, cancel)
         finally:
             pkg.close()
