@@ -403,6 +403,9 @@ def test_preview_renders_every_page_then_prints_and_saves(page, demo_ws, qtbot, 
     pages = page_count(preview.path)
     assert preview.page_count == len(preview.images) == len(preview.page_labels) == pages > 1
     assert preview.windowTitle().startswith("Aperçu – 2026-SAM-001")
+    preview.fit_width()  # as when it opens: the page as wide as the window
+    assert preview.images[0].width() <= preview.scroll.viewport().width()
+    preview.set_zoom(1.0)
     width = preview.images[0].width()
     preview.zoom_in_action.trigger()
     assert preview.images[0].width() > width

@@ -50,6 +50,7 @@ class BarChart(QWidget):
         self.empty_text = "Aucune donnée sur la période."
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName(title)
+        self.setToolTip(title)
 
     def set_bars(self, bars: Sequence[tuple[str, float]]) -> None:
         self.bars = tuple((str(label), float(value)) for label, value in bars)
@@ -97,9 +98,11 @@ class BarChart(QWidget):
             bold.setBold(True)
             painter.setFont(bold)
             painter.setPen(INK)
+            title = painter.fontMetrics().elidedText(self.title, Qt.TextElideMode.ElideRight,
+                                                     int(area.width()))
             painter.drawText(QRectF(area.left(), top, area.width(), metrics.height() + 4),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             self.title)
+                             title)
             bold.setBold(False)
             painter.setFont(bold)
             top += metrics.height() + 8

@@ -333,7 +333,7 @@ class BilansView(QWidget):
         self.targets_table = _table(self.targets_model, "targetsTable")
         header = self.targets_table.horizontalHeader()
         header.setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Fixed)
-        self.targets_table.setColumnWidth(PROGRESS_COLUMN, 260)
+        self.targets_table.setColumnWidth(PROGRESS_COLUMN, 220)
         self.targets_table.setItemDelegateForColumn(PROGRESS_COLUMN,
                                                    ProgressDelegate(self.targets_table))
         self.targets_table.verticalHeader().setDefaultSectionSize(
@@ -585,7 +585,8 @@ class BilansView(QWidget):
     def set_report(self, report: Report) -> None:
         """Show ``report`` in the figures, tables and charts."""
         self.report = report
-        parts = [report.period.label()]
+        parts = [report.period.label()] if report.action_id else [
+            f"Toutes les actions, {report.period.label()}"]
         if report.funder:
             parts.append(report.funder)
         if report.fse_rate:

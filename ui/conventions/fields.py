@@ -143,7 +143,7 @@ class OptionalDate(QWidget):
     changed = Signal()
 
     def __init__(self, value: dt.date | None = None, check_text: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, empty_text: str = "non renseignée") -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -151,7 +151,7 @@ class OptionalDate(QWidget):
         self.check = QCheckBox(check_text)
         self.check.setToolTip("Cochez pour indiquer la date")
         self.edit = DateEdit(value)
-        self.empty_label = QLabel("non renseignée")
+        self.empty_label = QLabel(empty_text)
         self.empty_label.setObjectName("formNote")
         layout.addWidget(self.check)
         layout.addWidget(self.edit)

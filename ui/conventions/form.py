@@ -287,10 +287,10 @@ class ConventionDialog(QDialog):
         porteur.setObjectName("porteurName")
         form.addRow("Porteur", porteur)
         self.porteur_name_edit = QLineEdit(self._porteur.representative_name)
-        self.porteur_name_edit.setPlaceholderText("ex. : Françoise Thévenin")
+        self.porteur_name_edit.setPlaceholderText("vide : le représentant légal de notre structure")
         self._add(form, TAB_PARTIES, "porteur_name", "Représenté(e) &par", self.porteur_name_edit)
         self.porteur_title_edit = QLineEdit(self._porteur.representative_title)
-        self.porteur_title_edit.setPlaceholderText("ex. : Présidente")
+        self.porteur_title_edit.setPlaceholderText("ex. : Présidente, Directeur")
         self._add(form, TAB_PARTIES, "porteur_title", "&Qualité", self.porteur_title_edit)
 
         box = QWidget()
@@ -324,8 +324,9 @@ class ConventionDialog(QDialog):
         data = self.initial
         amending = data.kind == "avenant"
         current = self.avenant.current if self.avenant else None
-        self.start_edit = OptionalDate(data.start_date)
-        self.end_edit = OptionalDate(data.end_date)
+        empty = "inchangée" if amending else "non renseignée"
+        self.start_edit = OptionalDate(data.start_date, empty_text=empty)
+        self.end_edit = OptionalDate(data.end_date, empty_text=empty)
         self.amount_edit = AmountEdit(data.amount_cents)
         self.amount_words = QLabel("")
         self.amount_words.setObjectName("formNote")
@@ -339,9 +340,9 @@ class ConventionDialog(QDialog):
         amount_row.addWidget(self.amount_words, 1)
         if amending and current is not None:
             self._add(form, TAB_AMOUNTS, "start_date", "Nouvelle date de &début", self.start_edit,
-                      f"Non cochée : inchangée (actuellement {fmt.date_short(current.start_date) or 'non définie'}).")
+                      f"Cochez pour la changer (actuellement {fmt.date_short(current.start_date) or 'non définie'}).")
             self._add(form, TAB_AMOUNTS, "end_date", "Nouvelle date de &fin", self.end_edit,
-                      f"Non cochée : inchangée (actuellement {fmt.date_short(current.end_date) or 'non définie'}).")
+                      f"Cochez pour la changer (actuellement {fmt.date_short(current.end_date) or 'non définie'}).")
             self._add(form, TAB_AMOUNTS, "amount_cents", "Nouveau &montant total", amount_box,
                       f"Vide : inchangé (actuellement {fmt.money(current.amount_cents) or 'non défini'}).")
         else:
@@ -374,7 +375,7 @@ class ConventionDialog(QDialog):
         self._add(form, TAB_AMOUNTS, "installments", "É&chéancier", box)
         for item in data.installments:
             self.add_installment(item)
-        self.installments_table.itemChanged.connect(lambda _i: self._update_total())
+        self.installments_table.itemChanged.connect(self._installment_changed)
         self._amount_changed()
         return page
 
@@ -453,6 +454,19 @@ class ConventionDialog(QDialog):
             return
         self.fields["amount_cents"].set_error("")
         self.amount_words.setText(f"({amount_in_words(cents)})" if cents is not None else "")
+        self._update_total()
+
+    def _installment_changed(self, item: QTableWidgetItem) -> None:
+        """An amount typed « 5000 » reads « 5 000,00 »; the total follows."""
+        if item.column() == 1:
+            try:
+                cents = parse_amount(item.text())
+            except ValueError:
+                cents = None  # left as typed: saving says what is wrong
+            if cents is not None and item.text() != amount_text(cents):
+                self.installments_table.blockSignals(True)
+                item.setText(amount_text(cents))
+                self.installments_table.blockSignals(False)
         self._update_total()
 
     def _update_total(self) -> None:

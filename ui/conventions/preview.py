@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -49,6 +49,7 @@ class PdfPreviewDialog(QDialog):
         self.path = Path(path)
         self.suggested_name = suggested_name
         self.zoom = 1.0
+        self._fitted = False
         self.images = []
         self.page_labels: list[QLabel] = []
 
@@ -117,11 +118,18 @@ class PdfPreviewDialog(QDialog):
 
     def _action(self, text: str, shortcut, slot) -> QAction:  # noqa: ANN001
         action = QAction(text, self)
+        action.setIconText(text.replace("&", ""))  # the toolbar keeps « … »
         action.setShortcut(QKeySequence(shortcut))
         action.setToolTip(f"{text.replace('&', '')} ({QKeySequence(shortcut).toString()})")
         action.triggered.connect(lambda _c=False: slot())
         self.addAction(action)
         return action
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - QShowEvent
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, self.fit_width)  # once the viewport has its width
 
     # --- pages ----------------------------------------------------------------------------
 
@@ -167,7 +175,7 @@ class PdfPreviewDialog(QDialog):
             self.set_zoom(smaller[-1])
 
     def fit_width(self) -> None:
-        if not self.images:
+        if not self.images or not self.isVisible():
             return
         natural = self.images[0].width() / self.zoom
         available = self.scroll.viewport().width() - 40

@@ -151,6 +151,8 @@ class ConventionsSection(ListSection):
 
     def __init__(self, ws: Workspace, section: Section, parent: QWidget | None = None) -> None:
         super().__init__(ws, section, parent)
+        if settings.load_splitter_state(section.key) is None:
+            self.splitter.setSizes([660, 420])  # room for the amount and the status
         self.current: ConventionView | None = None
         self.dialog: QDialog | None = None  # the dialog open on top of the section, if any
         self.preview_dialog = None
@@ -332,7 +334,7 @@ class ConventionsSection(ListSection):
         """Size the columns to their content, titles and partners narrower than elsewhere so
         that the amount, the status and the next deadline show without scrolling."""
         self._columns_fitted = True
-        caps = {"title": 260, "partners": 190, "next_deadline_label": 260}
+        caps = {"title": 220, "partners": 150, "next_deadline_label": 260}
         for column, spec in enumerate(self.view.columns[:-1]):
             wanted = max(self.table.sizeHintForColumn(column),
                          self.table.horizontalHeader().sectionSizeHint(column))
