@@ -49,6 +49,7 @@ from app.services.conventions import (
     PartyInput,
     Saved,
     create_convention,
+    get_numbering,
     party_defaults,
     preview_number,
     update_convention,
@@ -438,6 +439,8 @@ class ConventionDialog(QDialog):
         if not self.convention_id:
             self.number_edit.setPlaceholderText(
                 f"attribué à l'enregistrement : {preview_number(self.ws, kind)}")
+            if initial:  # a copied base, or a site code another antenna uses: say so first
+                self.fields["number"].set_error(get_numbering(self.ws).warning)
         wanted = self.initial.template_id if initial else self.template_combo.currentData()
         self.template_combo.clear()
         self.template_combo.addItem("Modèle par défaut de ce type", None)

@@ -231,18 +231,18 @@ class ConventionsSection(ListSection):
         bar.addSeparator()
         more = QToolButton()
         more.setText("Plus")
-        more.setToolTip("Copie signée, suppression d'un brouillon, modèles de convention")
+        more.setToolTip("Copie signée, suppression d'un brouillon")
         more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(more)
         menu.addAction(self.open_copy_action)
         menu.addAction(self.attach_copy_action)
         menu.addSeparator()
         menu.addAction(self.delete_action)
-        menu.addSeparator()
-        menu.addAction(self.templates_action)
         more.setMenu(menu)
         self.more_button = more
         bar.addWidget(more)
+        bar.addSeparator()
+        bar.addAction(self.templates_action)
         return bar
 
     def _filters(self) -> QHBoxLayout:
@@ -571,7 +571,7 @@ class ConventionsSection(ListSection):
             self._status("", 1)
             self._update_actions()
             message = error.message if isinstance(error, MaillageError) else str(error)
-            hint = ("\n\nCorrigez le modèle dans « Plus › Modèles de convention… »."
+            hint = ("\n\nCorrigez le modèle avec « Modèles de convention… »."
                     if "Champ inconnu" in message or "Accolade" in message else "")
             QMessageBox.warning(self, "Document impossible",
                                 f"La convention {cv.number} n'a pas pu être mise en page : "
