@@ -35,6 +35,7 @@ from ui.dashboard import DashboardView
 from ui.navigation import SECTIONS, Section, section_for_list, section_index
 from ui.sections import ListSection, SyncSection
 from ui.startup_job import StartupChecks
+from ui.undo import UndoController
 
 WINDOW_KEY = "principale"
 DEFAULT_SIZE = QSize(1280, 800)
@@ -62,6 +63,10 @@ def page_class(key: str) -> type[QWidget]:
         from ui.bilans.view import BilansView
 
         return BilansView
+    if key in ("structures", "contacts"):
+        from ui.partners.section import PartnersSection
+
+        return PartnersSection
     return SyncSection if key == "synchronisation" else ListSection
 
 
@@ -135,6 +140,18 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
+        # Édition: undo history of the workspace (ui.undo) and the global search (Ctrl+K).
+        edit_menu = bar.addMenu("É&dition")
+        self.undo = UndoController(self._ws, self)
+        self.undo.changes_applied.connect(self._changes_applied)
+        self.undo.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        edit_menu.addAction(self.undo.undo_action)
+        edit_menu.addAction(self.undo.redo_action)
+        edit_menu.addSeparator()
+        self.global_search_action = self._action("Rechercher &partout…", "Ctrl+K",
+                                                 self.open_global_search)
+        edit_menu.addAction(self.global_search_action)
+
         view_menu = bar.addMenu("&Affichage")
         self.section_actions: list[QAction] = []
         for number, section in enumerate(SECTIONS, start=1):
@@ -187,6 +204,8 @@ class MainWindow(QMainWindow):
             page = page_class(section.key)(self._ws, section)
             if hasattr(page, "data_changed"):  # a section that writes (conventions, bilans)
                 page.data_changed.connect(self._data_changed)
+            if hasattr(page, "undo_step"):  # structures and contacts: their undo history
+                page.undo_step.connect(self.undo.push)
             if hasattr(page, "open_record"):  # the Bilans view opens a meeting
                 page.open_record.connect(self.navigate_to)
             placeholder = self._pages[index]
@@ -239,9 +258,33 @@ class MainWindow(QMainWindow):
             page.ensure_loaded()
         self.section_changed.emit(SECTIONS[index].key)
 
-    def _data_changed(self, _changes: object) -> None:
-        """A section wrote something: the dashboard reads it again when next shown."""
+    def _data_changed(self, changes: object) -> None:
+        """A section wrote something: the dashboard reads it again when next shown, and the
+        other sections that show those tables refresh (``apply_changes``)."""
         self._dashboard_loaded = False
+        self._tell_pages(changes, skip=self.sender())
+
+    def _changes_applied(self, changes: object) -> None:
+        """An undo or a redo changed ``changes``: every view concerned refreshes."""
+        self._dashboard_loaded = False
+        self._tell_pages(changes)
+        if self.stack.currentWidget() is self.dashboard:
+            self.refresh_dashboard()
+
+    def _tell_pages(self, changes: object, skip: object = None) -> None:
+        for built, page in zip(self._built, self._pages, strict=True):
+            if built and page is not skip and hasattr(page, "apply_changes"):
+                page.apply_changes(changes)
+
+    def open_global_search(self) -> QWidget:
+        """« Rechercher partout… » (Ctrl+K): the chosen record opens in its section."""
+        from ui.search_dialog import GlobalSearchDialog
+
+        dialog = GlobalSearchDialog(self._ws, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.chosen.connect(self.navigate_to)
+        dialog.open()
+        return dialog
 
     def refresh_dashboard(self) -> None:
         self.dashboard.set_dashboard(dashboard(self._ws))
@@ -314,6 +357,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(page)
             page.deleteLater()
         self._ws = ws
+        self.undo.set_workspace(ws)
         self._build_pages()
         old.close()
         self._refresh_identity()
