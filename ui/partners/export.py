@@ -64,6 +64,7 @@ def start_spreadsheet_export(parent: QWidget, ws: Workspace, kind: str, path: Pa
     """Write ``kind`` (the list ``query`` shows, or everything when ``None``) to ``path``."""
     run = io_export.export_organisations if kind == "organisations" else io_export.export_people
     one, many, _ = _NOUNS[kind]
+    done_word = "exportée" if kind == "organisations" else "exporté"
     QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
     status(f"Export en cours vers « {path.name} »…")
 
@@ -73,7 +74,7 @@ def start_spreadsheet_export(parent: QWidget, ws: Workspace, kind: str, path: Pa
     def finished(result: ExportResult) -> None:
         QApplication.restoreOverrideCursor()
         what = fmt.plural(result.count, one, many)
-        status(f"{what} exporté{'s' if result.count > 1 else ''} dans « {result.path.name} ».")
+        status(f"{what} {done_word}{'s' if result.count > 1 else ''} dans « {result.path.name} ».")
 
     def failed(error: Exception) -> None:
         QApplication.restoreOverrideCursor()
