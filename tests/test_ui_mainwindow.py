@@ -198,10 +198,11 @@ def test_a_record_beyond_the_loaded_rows_still_shows_its_detail(window, demo_ws,
 
 def test_menus_are_in_french_with_their_shortcuts(window):
     menus = _menu_texts(window)
-    assert list(menus) == ["&Fichier", "É&dition", "&Affichage", "&Aide"]
+    assert list(menus) == ["&Fichier", "É&dition", "&Affichage", "&Outils", "&Aide"]
     assert menus["É&dition"] == ["Annuler", "Rétablir", "Rechercher &partout…"]
     assert menus["&Fichier"] == [
-        "&Ouvrir une autre base…", "Enregistrer une &copie de sauvegarde…", "&Quitter"]
+        "&Ouvrir une autre base…", "Enregistrer une &copie de sauvegarde…",
+        "&Restaurer une sauvegarde…", "&Quitter"]
     assert menus["&Aide"] == ["À &propos de Maillage", "À propos de &Qt"]
     assert window.open_action.shortcut().toString() == "Ctrl+O"
     assert window.backup_action.shortcut().toString() == "Ctrl+Shift+S"

@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
             self.resize(DEFAULT_SIZE)
         self._refresh_identity()
         self.nav.setCurrentRow(0)
+        from ui.safety.menus import install_safety  # issue 8: restore, Outils menu, lock, RGPD
+
+        install_safety(self)
 
     # --- construction ---------------------------------------------------------------------
 
