@@ -234,6 +234,10 @@ def run(options: Options) -> int:
     window = None
     try:
         if interactive:
+            from ui.safety.lock import unlock_at_start  # issue 8: the application password
+
+            if not unlock_at_start(ws):
+                return EXIT_ERROR
             from app.services.settings import get_identity
 
             if not get_identity(ws).is_set:
