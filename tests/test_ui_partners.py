@@ -214,6 +214,26 @@ def test_cancelling_a_changed_form_asks_before_dropping_what_was_typed(structure
     assert not dialog.isVisible()
 
 
+def test_the_keyboard_opens_the_forms(window, structures, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    structures.select_first()
+    structures.table.setFocus()
+    QTest.keyClick(structures.table, Qt.Key.Key_Return)
+    dialog = structures.dialog
+    assert isinstance(dialog, OrganisationDialog) and dialog.record is not None
+    assert dialog.windowTitle().startswith("Modifier la structure « ")
+    dialog.done(QDialog.DialogCode.Rejected)
+    QTest.keyClick(structures.table, Qt.Key.Key_F2)
+    assert structures.dialog is not None and structures.dialog.record is not None
+    structures.dialog.done(QDialog.DialogCode.Rejected)
+    QTest.keyClick(structures.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert structures.dialog is not None and structures.dialog.windowTitle() == "Nouvelle structure"
+    structures.dialog.done(QDialog.DialogCode.Rejected)
+    assert structures.new_action.toolTip() == "Nouvelle structure (Ctrl+N)"
+    assert structures.edit_action.toolTip() == "Modifier la fiche sélectionnée (Entrée ou F2)"
+
+
 # --- archive and restore ---------------------------------------------------------------------
 
 
