@@ -186,7 +186,7 @@ class FunctionsEditor(QWidget):
 
     def add_function(self, org_id: str, org_label: str) -> None:
         """A new line for a function in ``org_id``: the cursor goes to its « Fonction »."""
-        primary = not any(r.is_primary and r.end_date is None for r in self._read()[0])
+        primary = not any(r.is_primary and r.end_date is None for r in self.rows())
         row = self._append(org_id, org_label, "", None, None, primary)
         self.table.setCurrentCell(row, COL_FUNCTION)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -231,6 +231,10 @@ class FunctionsEditor(QWidget):
             rows.append(FunctionRow(structure.data(_AFF_ROLE) or None, structure.data(_ID_ROLE),
                                     name, function, start, end, primary))
         return rows, errors
+
+    def rows(self) -> list[FunctionRow]:
+        """The rows as typed (a date that cannot be read counts as none)."""
+        return self._read()[0]
 
     def values(self) -> list[FunctionRow] | None:
         """The rows, or ``None`` after showing under the table what cannot be read."""

@@ -235,11 +235,8 @@ class MergeDialog(QDialog):
 
     def _other_chosen(self, item: QListWidgetItem | None, _previous: object = None) -> None:
         record_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        if not record_id:
-            return
-        self.second_id = record_id
-        self.survivor_id = self.first_id
-        self.load()
+        if record_id:
+            self.choose_other(record_id)
 
     def choose_other(self, record_id: str) -> None:
         """Compare with ``record_id`` (what picking it in the list does)."""

@@ -179,7 +179,7 @@ class PersonDialog(QDialog):
         )
 
     def _function_rows(self) -> list[FunctionRow]:
-        return self.functions._read()[0]
+        return self.functions.rows()
 
     def _show_errors(self, errors: dict[str, str]) -> bool:
         shown = self.grid.show_errors(errors)

@@ -183,7 +183,7 @@ class PartnersSection(ListSection):
             self.select_record(record_id)
             self.show_record(record_id)
         if step:
-            message += " (Ctrl+Z pour annuler)"
+            message = message.rstrip(".") + " (Ctrl+Z pour annuler)."
         self._status(message)
         self.data_changed.emit(changes)
 
@@ -193,7 +193,9 @@ class PartnersSection(ListSection):
             return
         shown = self.current.id if self.current is not None else None
         self.model.reload()
-        if shown is not None and self.model.row_of(shown) is not None:
+        if shown is not None:  # its detail may have changed (or it may be gone: said so)
+            if self.model.row_of(shown) is not None:
+                self.select_record(shown)
             self.show_record(shown)
 
     def _status(self, text: str, timeout: int = 8000) -> None:

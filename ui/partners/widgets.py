@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -146,18 +145,6 @@ def set_combo_data(combo: QComboBox, data: object, fallback_label: str = "") -> 
         combo.addItem(fallback_label or str(data), data)
         index = combo.count() - 1
     combo.setCurrentIndex(index)
-
-
-def editor_text(editor: QWidget) -> str:
-    if isinstance(editor, QLineEdit):
-        return editor.text()
-    if isinstance(editor, QPlainTextEdit):
-        return editor.toPlainText()
-    if isinstance(editor, QComboBox):
-        return editor.currentText()
-    if isinstance(editor, QAbstractSpinBox):
-        return editor.text()
-    return ""
 
 
 def confirm_discard(parent: QWidget) -> bool:
