@@ -51,6 +51,8 @@ FILE_FILTER = ("Tableaux (*.csv *.xlsx *.txt);;CSV (*.csv *.txt);;Classeurs Exce
                "Tous les fichiers (*)")
 PREVIEW_ROWS = 20
 IGNORED = "(ignorée)"
+FORMATS_NOTE = ("Fichiers CSV (séparés par des points-virgules, virgules ou tabulations) ou "
+                "classeurs Excel (.xlsx), avec une ligne d'en-tête nommant les colonnes.")
 MAX_COLUMN_PX = 220
 _WHAT = {"organisations": ("structure", "structures", "créée", "créées", "mise à jour",
                            "mises à jour"),
@@ -161,9 +163,7 @@ class ImportDialog(QDialog):
         row.addWidget(self.file_label, 1)
         row.addWidget(self.choose_button)
         layout.addLayout(row)
-        self.format_label = QLabel("Fichiers CSV (séparés par des points-virgules, virgules ou "
-                                   "tabulations) ou classeurs Excel (.xlsx), avec une ligne "
-                                   "d'en-tête nommant les colonnes.")
+        self.format_label = QLabel(FORMATS_NOTE)
         self.format_label.setObjectName("formNote")
         self.format_label.setWordWrap(True)
         layout.addWidget(self.format_label)
@@ -275,6 +275,7 @@ class ImportDialog(QDialog):
         self.info = None
         self.file_label.setText(path.name)
         self.file_label.setToolTip(str(path))
+        self.format_label.setText(FORMATS_NOTE)
         self._show_preview(None, [])
         self._invalidate()
         try:
