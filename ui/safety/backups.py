@@ -70,6 +70,7 @@ class RestoreDialog(QDialog):
         self.list_task: Task | None = None
         self.backup_task: Task | None = None
         self.restoring = False
+        self._note = ""  # said after the list, once reloaded
 
         intro = QLabel(
             "Choisissez la sauvegarde à remettre en place. La base actuelle est d'abord "
@@ -172,9 +173,11 @@ class RestoreDialog(QDialog):
         self._fill()
         self.busy.hide()
         if not self.backups:
-            self.status.setText("Aucune sauvegarde pour cette base pour l'instant.")
+            text = "Aucune sauvegarde pour cette base pour l'instant."
         else:
-            self.status.setText(fmt.plural(len(self.backups), "sauvegarde") + ".")
+            text = fmt.plural(len(self.backups), "sauvegarde") + "."
+        self.status.setText(f"{text} {self._note}".strip())
+        self._note = ""
         self._update_buttons()
         self.listed.emit()
 
@@ -271,11 +274,10 @@ class RestoreDialog(QDialog):
 
     def _backed_up(self, result: BackupResult) -> None:
         self.busy.setRange(0, 0)
-        self.status.setText(f"Sauvegarde enregistrée : {result.path.name}.")
+        self._note = f"Sauvegarde enregistrée : {result.path.name}."
         for warning in result.warnings:
             QMessageBox.warning(self, "Sauvegarde", warning)
         self.reload()
-        self.status.setText(f"Sauvegarde enregistrée : {result.path.name}.")
 
     def _backup_failed(self, error: Exception) -> None:
         self.busy.setRange(0, 0)
@@ -324,6 +326,7 @@ def restore_into_window(window: Any, info: BackupInfo) -> Task | None:
         window.stop_startup_checks()
         # Background readers of this base (indicators, reports) finish before it is closed.
         QThreadPool.globalInstance().waitForDone(WAIT_FOR_JOBS_MS)
+        QApplication.processEvents()  # their results reach their views while these exist
         ws.close()
     finally:
         QApplication.restoreOverrideCursor()
