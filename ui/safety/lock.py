@@ -313,6 +313,7 @@ class LockController(QObject):
     """
 
     locked_changed = Signal(bool)
+    refreshed = Signal()  # the password or the delay were read again
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -357,6 +358,7 @@ class LockController(QObject):
         self.set_interval(minutes * MINUTE_MS)
         self.enabled = enabled
         self._apply()
+        self.refreshed.emit()
 
     def set_interval(self, ms: int) -> None:
         """The delay in milliseconds (tests use a short one)."""

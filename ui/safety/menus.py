@@ -89,6 +89,7 @@ class SafetyActions(QObject):
         window.lock_controller = self.lock
         window.workspace_changed.connect(self.lock.refresh)
         self.lock.locked_changed.connect(lambda _locked: self._update())
+        self.lock.refreshed.connect(self._update)
         window.section_changed.connect(self._section_shown)
         self._update()
 
@@ -111,10 +112,7 @@ class SafetyActions(QObject):
     def show_settings(self) -> QWidget:
         from ui.safety.settings_dialog import show_settings_dialog
 
-        dialog = show_settings_dialog(self.window)
-        dialog.password_changed.connect(self._update)
-        dialog.saved.connect(self._update)
-        return dialog
+        return show_settings_dialog(self.window)  # it refreshes the lock when saved
 
     def show_audit(self) -> QWidget:
         from ui.safety.audit import show_audit_dialog
