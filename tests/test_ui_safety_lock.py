@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.services import lock as lock_service
 from ui.main import create_application
@@ -101,6 +101,22 @@ def test_user_input_postpones_the_lock(window, protected, qtbot):
         QTest.keyClick(window.nav, Qt.Key.Key_Down)
         assert not controller.locked
     qtbot.waitUntil(lambda: controller.locked, timeout=5_000)
+    controller.unlock()
+
+
+def test_the_signing_kiosk_is_not_locked_by_inactivity(window, protected, qtbot):
+    controller = window.lock_controller
+    controller.refresh()
+    kiosk = QWidget()
+    kiosk.setObjectName("kiosk")
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    qtbot.waitExposed(kiosk)
+    controller.set_interval(50)
+    QTest.qWait(300)
+    assert not controller.locked
+    kiosk.close()
+    qtbot.waitUntil(lambda: controller.locked, timeout=3_000)
     controller.unlock()
 
 

@@ -9,7 +9,8 @@ keeps painting and the text field stays responsive while it runs.
 - :class:`LockController` — an application-wide event filter restarts a timer on every key,
   click, wheel or touch; when it runs out (delay from :func:`app.services.lock.get_lock_timeout`)
   every open window is hidden behind a :class:`LockCover`, and the one in front asks for the
-  password. Nothing runs while no password is set.
+  password. Nothing runs while no password is set, nor while the signing kiosk is shown
+  (it sits idle between signers and guards its own exit).
 - :func:`confirm_officer` — the password (or, without one, a confirmation) before leaving
   the signing kiosk.
 """
@@ -42,6 +43,9 @@ from app.services.workspace import Workspace
 from ui.safety.work import run_task
 
 MAX_ATTEMPTS = 5
+# Windows during which inactivity does not lock: the signing kiosk (ui.kiosk) is meant to sit
+# idle between signers, shows no contact detail and asks the password to be left.
+UNLOCKED_WINDOWS = frozenset({"kiosk"})
 MINUTE_MS = 60_000
 
 USER_INPUT = frozenset({
@@ -405,8 +409,13 @@ class LockController(QObject):
                     and (watched is prompt or prompt.isAncestorOf(watched)))
 
     def _timed_out(self) -> None:
-        if self.enabled and not self._suspended:
-            self.lock()
+        if not self.enabled or self._suspended:
+            return
+        if any(w.objectName() in UNLOCKED_WINDOWS and _is_shown_window(w)
+               for w in QApplication.topLevelWidgets()):
+            self._timer.start()  # the signing kiosk guards itself (leaving needs the password)
+            return
+        self.lock()
 
     # --- locking ----------------------------------------------------------------------------
 
@@ -428,13 +437,13 @@ class LockController(QObject):
         self.locked_changed.emit(True)
 
     def _front(self, windows: list[QWidget]) -> QWidget:
+        """The window that gets the password field: the modal one, else the active one."""
         modal = QApplication.activeModalWidget()
         if modal is not None and modal in windows:
             return modal
         active = QApplication.activeWindow()
-        if active is not None and active in windows and active is not self._window:
-            if active.isModal():
-                return active
+        if active is not None and active in windows:
+            return active
         return self._window if self._window in windows else windows[-1]
 
     def _cover(self) -> None:
