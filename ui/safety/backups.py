@@ -99,6 +99,10 @@ class RestoreDialog(QDialog):
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
         self.busy.setMaximumHeight(8)
+        self.detail = QLabel("")
+        self.detail.setObjectName("backupDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel("")
         self.status.setObjectName("formNote")
         self.status.setWordWrap(True)
@@ -137,6 +141,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.warning)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
         layout.addWidget(self.folder_label)
@@ -227,6 +232,14 @@ class RestoreDialog(QDialog):
     def _update_buttons(self) -> None:
         info = self.selected()
         busy = self.busy_now
+        if info is None:
+            self.detail.setText("")
+        elif not info.readable:
+            self.detail.setText(f"« {info.path.name} » est illisible : elle ne peut pas être "
+                                "restaurée.")
+        else:
+            self.detail.setText(f"Sauvegarde du {backup_date_label(info.date)} : "
+                                f"{info.counts_label}.")
         self.restore_button.setEnabled(info is not None and info.readable and not busy)
         self.backup_button.setEnabled(self.ws.path is not None and not busy)
         self.other_button.setEnabled(not busy)

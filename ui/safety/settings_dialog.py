@@ -37,7 +37,7 @@ from app.services.backups import missing_folder_warning
 from app.services.workspace import Workspace
 from ui.safety.work import error_text, run_task
 
-NO_FOLDER = "Aucun : sauvegardes dans le dossier principal seulement"
+NO_FOLDER = "Aucun second dossier"
 
 
 def _error_label() -> QLabel:
@@ -129,6 +129,8 @@ class PasswordChangeDialog(QDialog):
             label = self.general_error
         label.setText(message)
         label.show()
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _clear_errors(self) -> None:
         for label in (*self.errors.values(), self.general_error):
@@ -304,7 +306,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(site_box)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(640)
         self._show_folder()
         self._show_password()
 
@@ -319,6 +321,7 @@ class SettingsDialog(QDialog):
         missing = folder is not None and not folder.is_dir()
         self.folder_warning.setText(missing_folder_warning(folder) if missing else "")
         self.folder_warning.setVisible(missing)
+        self._fit()
 
     def choose_folder(self) -> None:
         start = self._second if self._second is not None and self._second.is_dir() else Path.home()
@@ -344,6 +347,20 @@ class SettingsDialog(QDialog):
         self.set_button.setText("C&hanger le mot de passe…" if has else "&Définir un mot de passe…")
         self.remove_button.setVisible(has)
         self.timeout_spin.setEnabled(has)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Tall enough for every wrapped note at the dialog's width."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = max(self.width(), self.minimumWidth())
+        wanted = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
+        height = max(wanted, layout.totalSizeHint().height())
+        self.setMinimumHeight(height)
+        if self.height() < height:
+            self.resize(width, height)
 
     def _set_or_change(self) -> None:
         self.edit_password("change" if lock_service.has_password(self.ws) else "set")
@@ -374,6 +391,7 @@ class SettingsDialog(QDialog):
         except MaillageError as exc:
             self.error.setText(exc.message)
             self.error.show()
+            self._fit()
             return
         self._second_changed = False
         self.saved.emit()
