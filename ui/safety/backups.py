@@ -165,8 +165,12 @@ class RestoreDialog(QDialog):
         ws = self.ws
         self.busy.show()
         self.status.setText("Lecture des sauvegardes…")
-        warning = backups.second_folder_warning(ws)
-        self.warning.setText(warning or "")
+        second = backups.get_second_folder(ws)
+        warning = (
+            f"Le second dossier de sauvegarde « {second} » est introuvable (clé USB débranchée "
+            "ou lecteur réseau indisponible ?) : les sauvegardes qu'il contient ne sont pas "
+            "listées." if second is not None and not second.is_dir() else "")
+        self.warning.setText(warning)
         self.warning.setVisible(bool(warning))
         self.list_task = run_task(self, lambda _p, _c: backups.list_backups(ws),
                                   self._listed, self._list_failed)

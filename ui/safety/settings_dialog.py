@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,7 +34,6 @@ from app.errors import MaillageError, ValidationError
 from app.paths import backup_dir_for
 from app.services import backups, ics
 from app.services import lock as lock_service
-from app.services.backups import missing_folder_warning
 from app.services.workspace import Workspace
 from ui.safety.work import error_text, run_task
 
@@ -319,7 +319,10 @@ class SettingsDialog(QDialog):
         self.folder_field.setToolTip(str(folder) if folder is not None else "")
         self.clear_button.setEnabled(folder is not None)
         missing = folder is not None and not folder.is_dir()
-        self.folder_warning.setText(missing_folder_warning(folder) if missing else "")
+        self.folder_warning.setText(
+            f"Le dossier « {folder} » est introuvable (clé USB débranchée ou lecteur réseau "
+            "indisponible ?) : aucune copie n'y est déposée tant qu'il manque. Les sauvegardes "
+            "du dossier principal, elles, continuent." if missing else "")
         self.folder_warning.setVisible(missing)
         self._fit()
 
@@ -357,10 +360,13 @@ class SettingsDialog(QDialog):
         layout.activate()
         width = max(self.width(), self.minimumWidth())
         wanted = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
-        height = max(wanted, layout.totalSizeHint().height())
-        self.setMinimumHeight(height)
+        height = max(wanted, layout.totalMinimumSize().height())
         if self.height() < height:
             self.resize(width, height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
 
     def _set_or_change(self) -> None:
         self.edit_password("change" if lock_service.has_password(self.ws) else "set")
