@@ -104,6 +104,26 @@ def test_user_input_postpones_the_lock(window, protected, qtbot):
     controller.unlock()
 
 
+def test_opening_another_protected_base_asks_its_password(window, qtbot, tmp_path, demo_db):
+    import shutil
+
+    from app.services.workspace import open_workspace
+
+    other = tmp_path / "autre.sqlite"
+    shutil.copyfile(demo_db, other)
+    with open_workspace(other) as ws:
+        lock_service.set_password(ws, "le-secret-de-l-autre")
+    controller = window.lock_controller
+    assert not controller.enabled
+    assert window.open_database(other)
+    assert controller.enabled and controller.locked
+    with qtbot.waitSignal(controller.locked_changed, timeout=20_000):
+        _submit(controller.prompt, qtbot, "le-secret-de-l-autre")
+    window.stop_startup_checks()
+    QThreadPool.globalInstance().waitForDone(30_000)
+    window.workspace.close()
+
+
 def test_the_signing_kiosk_is_not_locked_by_inactivity(window, protected, qtbot):
     controller = window.lock_controller
     controller.refresh()

@@ -22,7 +22,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -249,7 +248,7 @@ class LockCover(QWidget):
         title.setObjectName("lockTitle")
         inner.addWidget(title)
         text = QLabel(
-            "Les données sont masquées après une période d'inactivité. "
+            "Les données sont masquées le temps de votre absence. "
             + ("Saisissez le mot de passe de l'application pour reprendre."
                if prompt is not None else
                "Déverrouillez Maillage dans la fenêtre au premier plan.")
@@ -331,6 +330,7 @@ class LockController(QObject):
         self._filtering = False
         self._suspended = False
         self.enabled = False
+        self._path = window.workspace.path
         self.refresh()
 
     # --- settings ---------------------------------------------------------------------------
@@ -363,6 +363,16 @@ class LockController(QObject):
         self.enabled = enabled
         self._apply()
         self.refreshed.emit()
+
+    def workspace_changed(self) -> None:
+        """Another base is shown: its settings apply, and its password is asked at once
+        (as at start) unless it is the same file (a restored backup)."""
+        path = self._window.workspace.path
+        other = path != self._path
+        self._path = path
+        self.refresh()
+        if other and self.enabled and not self.locked:
+            self.lock()
 
     def set_interval(self, ms: int) -> None:
         """The delay in milliseconds (tests use a short one)."""
@@ -434,6 +444,9 @@ class LockController(QObject):
             QApplication.instance().installEventFilter(self)
             self._filtering = True
         self._cover()
+        if not self._covers:  # no window shown (closing): nothing to hide
+            self._apply()
+            return
         self.locked_changed.emit(True)
 
     def _front(self, windows: list[QWidget]) -> QWidget:
@@ -483,13 +496,3 @@ class LockController(QObject):
         self.locked_changed.emit(False)
         self._apply()
 
-    def shutdown(self) -> None:
-        """Stop everything (the window closes)."""
-        self._timer.stop()
-        if self._filtering:
-            QApplication.instance().removeEventFilter(self)
-            self._filtering = False
-
-
-def lock_now_shortcut() -> QKeySequence:
-    return QKeySequence("Ctrl+L")

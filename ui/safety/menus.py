@@ -87,7 +87,7 @@ class SafetyActions(QObject):
 
         self.lock = LockController(window)
         window.lock_controller = self.lock
-        window.workspace_changed.connect(self.lock.refresh)
+        window.workspace_changed.connect(self.lock.workspace_changed)
         self.lock.locked_changed.connect(lambda _locked: self._update())
         self.lock.refreshed.connect(self._update)
         window.section_changed.connect(self._section_shown)
