@@ -67,6 +67,10 @@ def page_class(key: str) -> type[QWidget]:
         from ui.partners.section import PartnersSection
 
         return PartnersSection
+    if key == "reunions":  # issue 4: meetings, invitations, attendance, kiosk, minutes
+        from ui.meetings.section import MeetingsSection
+
+        return MeetingsSection
     return SyncSection if key == "synchronisation" else ListSection
 
 
