@@ -14,18 +14,15 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from app.domain import labels
 from app.domain.text import fold
 from app.errors import NotFound, ValidationError
+from app.services.reports import Period, TargetLine, build_report
 from app.services.workspace import ChangeSet, Workspace
 from app.storage.models import Action, IndicatorTarget
-
-if TYPE_CHECKING:
-    from app.services.reports import TargetLine
 
 RULE_KINDS: dict[str, str] = {
     "meetings": "Réunions tenues",
@@ -140,8 +137,6 @@ def running_indicators(ws: Workspace, today: dt.date | None = None,
     A job (no Qt): the GUI runs it off its thread after the first paint; ``cancel()`` is
     checked between actions.
     """
-    from app.services.reports import Period, build_report
-
     out = []
     for action in running_actions(ws, today):
         if cancel is not None and cancel():

@@ -674,13 +674,13 @@ class BilansView(QWidget):
         settings.set_last_folder(dest.parent)
         ws, action_id, period = self.ws, self.action_id(), self.period()
 
+        # Imported here, in the GUI thread: an import run by a worker thread can crash PySide.
+        from app.reporting.pdf import write_pdf
+        from app.reporting.xlsx import write_xlsx
+
         def work() -> Path:
             if suffix == "xlsx":
-                from app.reporting.xlsx import write_xlsx
-
                 return write_xlsx(build_report(ws, action_id, period, with_rows=True), dest)
-            from app.reporting.pdf import write_pdf
-
             return write_pdf(ws, build_report(ws, action_id, period, with_rows=False), dest)
 
         for a in (self.xlsx_action, self.pdf_action):

@@ -47,15 +47,23 @@ def headline(report: EvidenceReport) -> str:
     return f"{fmt.plural(n, 'élément manquant', 'éléments manquants')}"
 
 
-def session_line(s) -> str:  # noqa: ANN001 - a SessionEvidence
+def session_line(s, training: bool) -> str:  # noqa: ANN001 - a SessionEvidence
+    """« Mardi 9 février 2027, matin (9 h 00 – 12 h 30) : 12 signatures sur 14, scellé »."""
     caption = s.caption[0].upper() + s.caption[1:]
-    parts = [f"{s.signed}/{s.expected} signature{'s' if s.signed > 1 else ''}"]
-    others = s.recorded - s.signed
-    if others > 0:
-        parts.append(f"{others} statut{'s' if others > 1 else ''} saisi{'s' if others > 1 else ''}")
+    if training:
+        parts = [f"{fmt.plural(s.signed, 'signature')} sur {fmt.number(s.expected)}"]
+        others = s.recorded - s.signed
+        if others > 0:
+            parts.append(fmt.plural(others, "autre statut saisi", "autres statuts saisis"))
+    else:
+        parts = [f"{fmt.plural(s.recorded, 'statut saisi', 'statuts saisis')} sur "
+                 f"{fmt.number(s.expected)}"]
+        if s.signed:
+            parts.append(fmt.plural(s.signed, "signature"))
     if s.scanned_pages:
-        parts.append(f"{fmt.plural(s.scanned_pages, 'page scannée', 'pages scannées')}")
-    parts.append("scellé" if s.sealed else "non scellé")
+        parts.append(fmt.plural(s.scanned_pages, "page scannée", "pages scannées"))
+    if training or s.sealed:
+        parts.append("scellé" if s.sealed else "non scellé")
     return f"{caption} : " + ", ".join(parts)
 
 
@@ -85,7 +93,7 @@ class EvidencePanel(QFrame):
         layout.addWidget(self.state_label)
         self.session_labels: list[QLabel] = []
         for session in report.sessions:
-            label = QLabel(session_line(session))
+            label = QLabel(session_line(session, report.rule == "formation"))
             label.setObjectName("evidenceSession")
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
