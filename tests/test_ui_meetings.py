@@ -117,7 +117,7 @@ def test_the_evidence_panel_lists_what_is_missing(page, demo_ws):
     report = att.evidence(demo_ws, training.id)
     assert panel is not None and not report.complete
     assert panel.missing_texts() == list(report.missing)
-    assert [label.text() for label in panel.item_labels] == [f"• {t}" for t in report.missing[:8]]
+    assert [label.text() for label in panel.item_labels] == [f"• {t}" for t in report.missing[:4]]
     assert panel.state_label.text().startswith("À compléter après la réunion")
     assert "signature" in panel.session_labels[0].text()
 

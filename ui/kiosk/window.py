@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import formatting as fmt
 from app.domain import labels
 from app.domain.text import fold
 from app.errors import MaillageError, ValidationError
@@ -69,6 +70,8 @@ QLabel#fieldError { font-size: 12pt; color: #b42318; }
 QLineEdit#kioskSearch, QLineEdit#kioskField, QComboBox#kioskField {
     font-size: 16pt; padding: 8px 10px; border: 1px solid #9aa5b1; border-radius: 6px;
     background: #ffffff; }
+QComboBox#kioskField::drop-down { subcontrol-origin: padding; subcontrol-position: center right;
+                                  width: 34px; border: none; }
 QListWidget#kioskList { font-size: 16pt; background: #ffffff; border: 1px solid #d3dae3;
                         border-radius: 8px; outline: 0; }
 QPushButton#kioskPrimary { font-size: 16pt; font-weight: bold; color: #ffffff;
@@ -368,6 +371,7 @@ class KioskWindow(QWidget):
         def add(row: int, key: str, text: str, editor: QWidget) -> None:
             editor.setObjectName("kioskField")
             label = _label(text, "kioskText", wrap=False)
+            label.setContentsMargins(0, 12, 0, 0)  # level with the text of the field
             label.setBuddy(editor)
             box = FieldBox(editor)
             self.walk_in_fields[key] = box
@@ -624,7 +628,8 @@ class KioskWindow(QWidget):
         self.signer_combo.setCurrentIndex(0 if names else -1)
         self._open_pad(
             "countersign", "Contre-signature du formateur ou de l'organisateur",
-            f"{self.kiosk.signed_count} signature(s) sur {len(self.kiosk.entries)}. Une fois le "
+            f"{fmt.plural(self.kiosk.signed_count, 'signature')} sur {len(self.kiosk.entries)}. "
+            "Une fois le "
             "créneau contre-signé, plus personne ne pourra signer ni être modifié, sauf par le "
             "chargé de mission.")
 

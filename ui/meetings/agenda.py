@@ -345,6 +345,8 @@ class AgendaCanvas(QWidget):
         metrics = painter.fontMetrics()
         if self.mode == "week" and rect.height() >= 2.2 * metrics.height():
             when = f"{time_text} – {fmt.time_short(e.end_time)}"
+            if metrics.horizontalAdvance(when) > inner.width():
+                when = time_text  # a narrow column: the start only (the end is in the tooltip)
             bold = QFont(small)
             bold.setBold(True)
             painter.setFont(bold)
@@ -356,7 +358,8 @@ class AgendaCanvas(QWidget):
             text = self._wrapped(e.title, metrics, int(body.width()), lines)
             painter.drawText(body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
         else:
-            line = f"{time_text} {e.title}"
+            # A narrow month cell shows the title only (the times are in the tooltip).
+            line = f"{time_text} {e.title}" if inner.width() >= 150 else e.title
             painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(inner.width())))
         if e.status == "annulee":

@@ -15,7 +15,7 @@ from app.services.attendance import EvidenceReport
 from app.services.details import RecordDetail
 from ui.detail import DetailPane
 
-MAX_ITEMS = 8
+MAX_ITEMS = 4
 
 PANEL_STYLE = """
 QFrame#evidencePanel { border-radius: 6px; border: 1px solid #d3e4ea; background: #f2f7f9; }
@@ -100,6 +100,7 @@ class EvidencePanel(QFrame):
             layout.addWidget(label)
             self.session_labels.append(label)
         self.item_labels: list[QLabel] = []
+        self.more_label: QLabel | None = None
         for text in report.missing[:MAX_ITEMS]:
             label = QLabel(f"• {text}")
             label.setObjectName("evidenceItem")
@@ -109,9 +110,12 @@ class EvidencePanel(QFrame):
             layout.addWidget(label)
             self.item_labels.append(label)
         if len(report.missing) > MAX_ITEMS:
-            more = QLabel(f"… et {fmt.plural(len(report.missing) - MAX_ITEMS, 'autre élément', 'autres éléments')}.")
+            more = QLabel(f"… et {fmt.plural(len(report.missing) - MAX_ITEMS, 'autre élément', 'autres éléments')} "
+                          "(survolez pour tout lire).")
             more.setObjectName("evidenceItem")
+            more.setToolTip("\n".join(f"• {t}" for t in report.missing))
             layout.addWidget(more)
+            self.more_label = more
 
     def missing_texts(self) -> list[str]:
         return list(self.report.missing)

@@ -61,13 +61,21 @@ def cell_text(cell: AttendanceCell) -> str:
 
 
 def totals_text(totals: svc.SessionTotals) -> str:
-    """« 12 présents · 1 absent · 2 excusés » (the totals row)."""
-    parts = [fmt.plural(totals.attending, "présent")]
+    """« 12 présents », then « 1 absent · 2 excusés » on a second line (the totals row)."""
+    others = []
     if totals.absent:
-        parts.append(fmt.plural(totals.absent, "absent"))
+        others.append(fmt.plural(totals.absent, "absent"))
     if totals.excused:
-        parts.append(fmt.plural(totals.excused, "excusé"))
-    return " · ".join(parts)
+        others.append(fmt.plural(totals.excused, "excusé"))
+    if totals.unknown:
+        others.append(f"{fmt.number(totals.unknown)} sans statut")
+    return fmt.plural(totals.attending, "présent") + ("\n" + " · ".join(others) if others else "")
+
+
+def header_text(session: svc.SessionView, state: str = "") -> str:
+    """« mar. 21/04 », « Après-midi », « (scellé) » on three lines."""
+    day = session_short(session).split(" – ")[0]
+    return "\n".join(x for x in (day, session.label_text, state) if x)
 
 
 class AttendanceModel(QAbstractTableModel):
@@ -119,6 +127,8 @@ class AttendanceModel(QAbstractTableModel):
                 return font
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QColor("#eef0f3")
+            if role == Qt.ItemDataRole.TextAlignmentRole and session is not None:
+                return int(Qt.AlignmentFlag.AlignCenter)
             return None
         person = self.grid.rows[row]
         if column == 0:
@@ -157,10 +167,10 @@ class AttendanceModel(QAbstractTableModel):
             if section == 1:
                 return "Structure"
             if session is not None:
-                text = session_short(session)
+                state = ""
                 if session.sealed:
-                    text += "\n(modifiable)" if session.id in self.overrides else "\n(scellé)"
-                return text
+                    state = "(modifiable)" if session.id in self.overrides else "(scellé)"
+                return header_text(session, state)
         if role == Qt.ItemDataRole.ToolTipRole and session is not None:
             caption = session.caption[0].upper() + session.caption[1:]
             if session.sealed:
@@ -240,7 +250,9 @@ class AttendanceGridDialog(QDialog):
         self.table.setColumnWidth(1, 170)
         for column in range(FIXED_COLUMNS, self.model.columnCount()):
             self.table.setColumnWidth(column, 190)
-        header.setMinimumHeight(3 * self.table.fontMetrics().height() + 12)
+        header.setMinimumHeight(3 * self.table.fontMetrics().height() + 14)
+        self._size_total_row()
+        self.model.modelReset.connect(self._size_total_row)
         self.table.selectionModel().currentChanged.connect(lambda *_: self._current_changed())
         layout.addWidget(self.table, 1)
 
@@ -290,6 +302,11 @@ class AttendanceGridDialog(QDialog):
             self.table.setCurrentIndex(self.model.index(0, FIXED_COLUMNS))
         self.table.setFocus()
         self._current_changed()
+
+    def _size_total_row(self) -> None:
+        """The totals row holds two lines (présents, then absents and excusés)."""
+        self.table.verticalHeader().resizeSection(self.model.total_row,
+                                                  2 * self.table.fontMetrics().height() + 12)
 
     # --- reading ----------------------------------------------------------------------------
 

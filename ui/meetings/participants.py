@@ -386,6 +386,8 @@ class AddPeopleDialog(QDialog):
         layout.addWidget(self.search_field)
         self.results = QListWidget()
         self.results.setObjectName("peopleResults")
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.results.itemChanged.connect(self._ticked)
         self.results.itemActivated.connect(self._toggle)
         layout.addWidget(self.results, 1)
@@ -415,7 +417,7 @@ class AddPeopleDialog(QDialog):
         self._timer.timeout.connect(self.run_search)
         self.search_field.textChanged.connect(lambda _t: self._timer.start())
         self.search_field.returnPressed.connect(self.run_search)
-        self.resize(560, 520)
+        self.resize(640, 540)
         self.run_search()
         self._update()
 
@@ -556,7 +558,9 @@ def _checklist(choices: list[tuple[str, str]], rows: int) -> QListWidget:
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Unchecked)
         widget.addItem(item)
-    widget.setMaximumHeight(widget.sizeHintForRow(0) * rows + 6)
+    widget.setFixedHeight(widget.sizeHintForRow(0) * min(rows, widget.count()) + 2 * widget.frameWidth() + 2)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    widget.setTextElideMode(Qt.TextElideMode.ElideRight)
     widget.itemActivated.connect(lambda item: item.setCheckState(
         Qt.CheckState.Unchecked if item.checkState() == Qt.CheckState.Checked
         else Qt.CheckState.Checked))
@@ -595,6 +599,7 @@ class CriteriaDialog(QDialog):
         self.fields["organisation_kinds"] = FieldBox(self.kinds)
         form.addRow("Types de &structure :", self.fields["organisation_kinds"])
         layout.addLayout(form)
+        layout.addStretch(1)
         note = QLabel("Les critères se cumulent : une catégorie et un territoire invitent les "
                       "personnes de cette catégorie dont la structure est sur ce territoire.")
         note.setObjectName("formNote")
@@ -606,7 +611,7 @@ class CriteriaDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(600, 560)
+        self.resize(640, 520)
 
     def check_category(self, code: str) -> None:
         for i in range(self.categories.count()):

@@ -250,6 +250,7 @@ class SheetDialog(DocumentDialog):
         self.blank_spin.setRange(0, 60)
         self.blank_spin.setValue(DEFAULT_BLANK_ROWS)
         self.blank_spin.setSuffix(" lignes")
+        self.blank_spin.setMaximumWidth(140)
         self.blank_spin.setToolTip("Lignes vides en fin de tableau pour les personnes venues "
                                    "sans inscription")
         self.options.addRow("&Lignes vides :", self.blank_spin)
@@ -261,7 +262,7 @@ class SheetDialog(DocumentDialog):
         people = fmt.plural(len(detail.participants), "participant")
         self.message.setText(f"{sessions}, {people}. Les coordonnées des personnes ne sont "
                              "jamais imprimées.")
-        self.resize(620, 280)
+        self.resize(640, 230)
 
     def name(self) -> str:
         return sheet_name(self.detail, self.signed_box.isChecked())
