@@ -121,13 +121,13 @@ def test_the_evidence_panel_lists_what_is_missing(page, demo_ws):
     assert panel.state_label.text().startswith("À compléter après la réunion")
     assert "signature" in panel.session_labels[0].text()
 
-    done = _meeting(demo_ws, "formation", past=True, sealed=True)
-    page.select_record(done.id)
-    report = att.evidence(demo_ws, done.id)
+    done = next(m.id for m in svc.list_meetings(demo_ws, kind="formation")
+                if att.evidence(demo_ws, m.id).complete)
+    page.select_record(done)
     panel = page.detail_pane.evidence_panel
-    assert panel.state_label.text() == ("✓ Justificatifs complets" if report.complete
-                                        else panel.state_label.text())
-    assert all("scellé" in label.text() for label in panel.session_labels)
+    assert panel.state_label.text() == "✓ Justificatifs complets"
+    assert panel.item_labels == [] and panel.property("state") == "complete"
+    assert all(label.text().endswith(", scellé") for label in panel.session_labels)
 
 
 # --- the form --------------------------------------------------------------------------------
@@ -307,12 +307,11 @@ def test_invite_one_by_one_by_structure_and_by_category(page, demo_ws, qtbot):
     assert criteria.isVisible()
     assert criteria.fields["categories"].error_text().startswith("Choisissez au moins une")
     criteria.check_category("elu")
-    count = len(panel.participants)
+    before = {p.person_id for p in panel.participants}
     criteria.accept()
     qtbot.waitUntil(lambda: panel.dialog is None, timeout=2000)
-    assert len(panel.participants) > count
-    assert all(p.category == "elu" for p in panel.participants[count:] if p.role == "participant") \
-        or len(panel.participants) > count
+    added = [p for p in panel.participants if p.person_id not in before]
+    assert added and all(p.category == "elu" for p in added)
 
     # Role and status are changed in the table itself.
     combo = panel.table.cellWidget(0, 4)
@@ -348,9 +347,16 @@ def test_a_new_meeting_is_saved_before_its_first_invitation(page, demo_ws, qtbot
     assert dialog.tabs.currentIndex() == 0
     assert dialog.fields["title"].error_text() == "Le titre de la réunion est obligatoire."
     dialog.title_edit.setText("Groupe de travail clauses")
+    assert dialog.speakers_label.text() == "aucun(e) pour l'instant"
     add = dialog.participants.add_people()
     assert dialog.meeting_id is not None and isinstance(add, AddPeopleDialog)
-    add.reject()
+    person_id = add.results.item(0).data(Qt.ItemDataRole.UserRole)
+    add.choose(person_id)
+    add.role_combo.setCurrentIndex(add.role_combo.findData("intervenant"))
+    add.accept()
+    qtbot.waitUntil(lambda: dialog.participants.dialog is None, timeout=2000)
+    name = dialog.participants.participants[0].display_name
+    assert dialog.speakers_label.text() == f"{name} (intervenant(e))"
     dialog.reject()
     qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
     assert page.current is not None and page.current.id == dialog.meeting_id
@@ -469,17 +475,18 @@ def test_agenda_week_and_month_show_sessions_and_a_click_opens_the_meeting(page,
 def test_month_view_double_click_on_a_day_shows_its_week(page, qtbot):
     page.set_view("month")
     agenda = page.agenda
-    agenda.set_day(dt.date(2026, 11, 10))
+    agenda.set_day(dt.date(2031, 1, 10))  # a month without any meeting
     canvas = agenda.canvas
-    # The cell of Wednesday 18 November 2026 (third row, third column), on its day number.
+    assert canvas.placed() == [] and agenda.count_label.text() == "Aucune réunion sur cette période"
+    # Thursday 16 January 2031: third row (the grid starts on Monday 30 December 2030).
     cell_w = canvas.width() / 7
     cell_h = (canvas.height() - 26) / 6
-    point = QPoint(int(2 * cell_w + cell_w - 8), int(26 + 3 * cell_h + 6))
-    assert canvas.day_at(point.toPointF()) == dt.date(2026, 11, 18)
-    if canvas.item_at(point.toPointF()) is None:
-        QTest.mouseDClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
-        assert agenda.mode == "week" and agenda.day == dt.date(2026, 11, 18)
-        assert page.view_buttons["week"].isChecked() or agenda.mode == "week"
+    point = QPoint(int(3 * cell_w + cell_w / 2), int(26 + 2 * cell_h + cell_h / 2))
+    assert canvas.day_at(point.toPointF()) == dt.date(2031, 1, 16)
+    QTest.mouseDClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    assert agenda.mode == "week" and agenda.day == dt.date(2031, 1, 16)
+    assert page.view_buttons["week"].isChecked()
+    assert agenda.period_label.text() == "Semaine du 13 au 19 janvier 2031"
 
 
 # --- the invitation file ---------------------------------------------------------------------

@@ -178,6 +178,7 @@ class MeetingDialog(QDialog):
         self.tabs.addTab(self._agenda_tab(), "&Ordre du jour")
         self.participants = ParticipantsPanel(ws, meeting_id, self.ensure_saved)
         self.participants.changed.connect(self.changes.append)
+        self.participants.changed.connect(lambda _c: self._update_speakers())
         self.tabs.addTab(self.participants, "&Participants")
         layout.addWidget(self.tabs, 1)
 
@@ -196,6 +197,7 @@ class MeetingDialog(QDialog):
             QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self,
                       activated=lambda i=index: self.tabs.setCurrentIndex(i))
         self._load()
+        self._update_speakers()
         self._update_title()
         self._initial = self._snapshot()
         self.resize(860, 680)
@@ -276,6 +278,12 @@ class MeetingDialog(QDialog):
         self.organiser_org_choice = RecordChoice(structure_search(self.ws),
                                                  "Rechercher une structure…", "Notre structure")
         self._add(form, "organiser_org_id", "Structure organisatrice", self.organiser_org_choice)
+        self.speakers_label = QLabel("")
+        self.speakers_label.setWordWrap(True)
+        self.speakers_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._add(form, "speakers", "Intervenant(e)s", self.speakers_label,
+                  "Le rôle « Intervenant(e) » ou « Organisateur·rice » se donne dans l'onglet "
+                  "« Participants » ; leurs noms sont imprimés sur la feuille.")
         self.place_edit = QLineEdit()
         self.place_edit.setPlaceholderText("ex. : Maison de l'emploi – salle du conseil")
         self._add(form, "place_name", "&Lieu", self.place_edit)
@@ -434,6 +442,12 @@ class MeetingDialog(QDialog):
         self.agenda_table.setRowCount(0)
         for item in d.agenda:
             self._append_agenda(item.text, item.presenter)
+
+    def _update_speakers(self) -> None:
+        names = [f"{p.display_name} ({labels.label(labels.PARTICIPANT_ROLES, p.role).lower()})"
+                 for p in self.participants.participants if p.role != "participant"]
+        self.speakers_label.setText(", ".join(names) if names else "aucun(e) pour l'instant")
+        self.speakers_label.setStyleSheet("" if names else "color: #5b6270;")
 
     def _update_title(self) -> None:
         if self.meeting_id is None:

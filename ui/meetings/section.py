@@ -80,6 +80,7 @@ class MeetingsSection(ListSection):
         self.agenda = AgendaView(ws)
         self.agenda.meeting_clicked.connect(self.show_meeting)
         self.agenda.meeting_activated.connect(self.open_meeting)
+        self.agenda.mode_changed.connect(lambda mode: self.view_buttons[mode].setChecked(True))
         self.view_stack = QStackedWidget()
         self.view_stack.setObjectName("meetingViews")
         self.splitter.replaceWidget(0, self.view_stack)
