@@ -235,7 +235,7 @@ def test_a_walk_in_signs_after_giving_their_name(kiosk, demo_ws, qtbot):
 
 
 def test_the_countersignature_seals_the_session_and_further_changes_are_refused(
-        kiosk, demo_ws, qtbot):
+        kiosk, demo_ws, qtbot, window):
     session_id = choose_first_session(kiosk)
     first = kiosk.kiosk.entries[1]
     tap_name(kiosk, first.display_name)
@@ -271,6 +271,14 @@ def test_the_countersignature_seals_the_session_and_further_changes_are_refused(
         att.set_attendance(demo_ws, att.AttendanceEntry(session_id, other.person_id, "absent"))
     kiosk.choose_person(other.person_id)  # a tap on the closed list does nothing
     assert kiosk.stack.currentIndex() == KioskWindow.PAGE_LIST
+
+    kiosk.leave()
+    assert window.statusBar().currentMessage() == (
+        "Mode émargement terminé : 1\u00a0signature recueillie, 1\u00a0créneau clos.")
+    page = window.section_page("reunions")
+    assert page.current.id == kiosk.meeting_id
+    assert page.current.sessions[0].sealed
+    assert page.detail_pane.evidence_panel.session_labels[0].text().endswith(", scellé")
 
 
 def test_a_countersignature_needs_a_name(kiosk, qtbot):

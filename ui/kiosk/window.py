@@ -185,6 +185,8 @@ class KioskWindow(QWidget):
         self.changes: list[ChangeSet] = []
         self.officer_dialog = None
         self.last_save_ms: float | None = None
+        self.signatures = 0  # collected while the kiosk was open
+        self.sealed = 0
         self._may_close = False
         self._mode = ""  # on the pad: "participant", "walk_in" or "countersign"
         self._person: KioskEntry | None = None
@@ -534,11 +536,13 @@ class KioskWindow(QWidget):
                 saved = attendance.record_signature(
                     self.ws, SignatureInput(self.session_id, self._person.person_id, strokes, png))
                 self.changes.append(saved.changes)
+                self.signatures += 1
                 thanks = f"Merci, {self._person.display_name} : votre signature est enregistrée."
             elif self._mode == "walk_in" and self._walk_in is not None:
                 result = attendance.add_walk_in(self.ws, self.session_id, self._walk_in,
                                                 strokes=strokes, png=png)
                 self.changes.append(result.changes)
+                self.signatures += 1
                 name = f"{self._walk_in.first_name.strip()} {self._walk_in.last_name.strip().upper()}"
                 thanks = f"Merci, {name} : vous êtes ajouté(e) à la liste et votre signature " \
                          "est enregistrée."
@@ -546,6 +550,7 @@ class KioskWindow(QWidget):
                 signer = self.signer_combo.currentText().strip()
                 self.changes.append(attendance.seal_session(
                     self.ws, self.session_id, CountersignInput(signer, png, strokes)))
+                self.sealed += 1
                 thanks = f"Créneau clos : contre-signé par {signer}. Merci."
             else:
                 return
@@ -678,6 +683,16 @@ class KioskWindow(QWidget):
             QTimer.singleShot(0, self.request_exit)
             return
         super().closeEvent(event)
+
+    def summary(self) -> str:
+        """« Mode émargement terminé : 3 signatures recueillies, 1 créneau clos. »"""
+        parts = []
+        if self.signatures:
+            parts.append(fmt.plural(self.signatures, "signature recueillie",
+                                    "signatures recueillies"))
+        if self.sealed:
+            parts.append(fmt.plural(self.sealed, "créneau clos", "créneaux clos"))
+        return "Mode émargement terminé" + (" : " + ", ".join(parts) if parts else "") + "."
 
     def merged_changes(self) -> ChangeSet:
         """Everything written while the kiosk was open, as one change set."""

@@ -46,7 +46,7 @@ LAZY_MODULES = (
     "app.services.settings", "app.services.conventions", "stdnum.fr.siret", "num2words",
     "pypdfium2", "zxingcpp", "PIL.Image", "PIL.ImageOps", "PIL.ImageDraw", "PIL.ImageChops",
     "PIL.ImageSequence", "PIL.PngImagePlugin", "PIL.JpegImagePlugin", "openpyxl",
-    "cryptography.hazmat.primitives.kdf.argon2",
+    "cryptography.hazmat.primitives.kdf.argon2", "pwd", "getpass",
 )
 _primed = False
 

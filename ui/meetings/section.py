@@ -550,6 +550,4 @@ class MeetingsSection(ListSection):
             kiosk.deleteLater()
             changes = kiosk.merged_changes()
             meeting_id = kiosk.meeting_id
-            self._written(meeting_id, changes,
-                          f"Mode émargement terminé : {len(changes.created)} enregistrement(s)."
-                          if changes else "Mode émargement terminé.")
+            self._written(meeting_id, changes, kiosk.summary())
