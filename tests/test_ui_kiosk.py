@@ -408,3 +408,18 @@ def test_the_stylus_pressure_is_kept(qtbot):
     (stroke,) = pad.strokes()
     assert [p[2] for p in stroke] == [0.2, 0.6, 0.9]
     assert json.dumps(stroke)  # plain numbers, as the service stores them
+
+
+def test_a_finger_on_a_touch_screen_signs_too(qtbot):
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.resize(500, 200)
+    pad.show()
+    screen = QTest.createTouchDevice()
+    QTest.touchEvent(pad, screen).press(0, QPoint(20, 30)).commit()
+    for x in range(30, 200, 10):
+        QTest.touchEvent(pad, screen).move(0, QPoint(x, 30 + x // 5)).commit()
+    QTest.touchEvent(pad, screen).release(0, QPoint(200, 70)).commit()
+    (stroke,) = pad.strokes()  # one stroke: no mouse event is synthesised on top of it
+    assert len(stroke) > 10 and {p[2] for p in stroke} == {0.5}
+    assert stroke[-1][0] > stroke[0][0] + 150
