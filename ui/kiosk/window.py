@@ -67,11 +67,9 @@ QLabel#kioskClosed { font-size: 14pt; color: #4a3b00; background: #fff4c2;
                      border: 1px solid #e0b400; border-radius: 8px; padding: 10px 16px; }
 QLabel#kioskError { font-size: 13pt; color: #b42318; }
 QLabel#fieldError { font-size: 12pt; color: #b42318; }
-QLineEdit#kioskSearch, QLineEdit#kioskField, QComboBox#kioskField {
+QLineEdit#kioskSearch, QLineEdit#kioskField {
     font-size: 16pt; padding: 8px 10px; border: 1px solid #9aa5b1; border-radius: 6px;
     background: #ffffff; }
-QComboBox#kioskField::drop-down { subcontrol-origin: padding; subcontrol-position: center right;
-                                  width: 34px; border: none; }
 QListWidget#kioskList { font-size: 16pt; background: #ffffff; border: 1px solid #d3dae3;
                         border-radius: 8px; outline: 0; }
 QPushButton#kioskPrimary { font-size: 16pt; font-weight: bold; color: #ffffff;
@@ -96,6 +94,15 @@ def _label(text: str, name: str, *, wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
+
+
+def _large_combo(combo: QComboBox) -> QComboBox:
+    """A combo box in large type, drawn by the style (its arrow stays visible)."""
+    font = QFont(combo.font())
+    font.setPointSizeF(15)
+    combo.setFont(font)
+    combo.setMinimumHeight(46)
+    return combo
 
 
 def _button(text: str, name: str = "kioskButton") -> QPushButton:
@@ -326,8 +333,7 @@ class KioskWindow(QWidget):
         signer_row = QHBoxLayout(self.signer_box)
         signer_row.setContentsMargins(0, 0, 0, 0)
         signer_label = _label("Nom de la personne qui contre-signe :", "kioskText", wrap=False)
-        self.signer_combo = QComboBox()
-        self.signer_combo.setObjectName("kioskField")
+        self.signer_combo = _large_combo(QComboBox())
         self.signer_combo.setEditable(True)
         self.signer_combo.setMinimumContentsLength(24)
         signer_label.setBuddy(self.signer_combo)
@@ -371,7 +377,8 @@ class KioskWindow(QWidget):
         self.walk_in_fields: dict[str, FieldBox] = {}
 
         def add(row: int, key: str, text: str, editor: QWidget) -> None:
-            editor.setObjectName("kioskField")
+            if isinstance(editor, QLineEdit):
+                editor.setObjectName("kioskField")
             label = _label(text, "kioskText", wrap=False)
             label.setContentsMargins(0, 12, 0, 0)  # level with the text of the field
             label.setBuddy(editor)
@@ -384,7 +391,7 @@ class KioskWindow(QWidget):
         self.first_name_edit = QLineEdit()
         self.organisation_edit = QLineEdit()
         self.organisation_edit.setPlaceholderText("facultatif")
-        self.category_combo = QComboBox()
+        self.category_combo = _large_combo(QComboBox())
         for code, text in labels.PERSON_CATEGORIES.items():
             self.category_combo.addItem(text, code)
         self.category_combo.setCurrentIndex(self.category_combo.findData("autre"))
