@@ -117,13 +117,14 @@ class RecordChoice(QWidget):
         self.label = QLabel(none_text)
         self.label.setObjectName("formNote")
         self.label.setMinimumWidth(160)
+        self.label.setWordWrap(True)  # a long structure name wraps rather than being cut
         self.picker = StructurePicker(search)
         self.picker.setPlaceholderText(placeholder)
         self.picker.picked.connect(self.set_value)
         self.clear_button = QPushButton("Retirer")
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(lambda: self.set_value(None, ""))
-        layout.addWidget(self.label, 1)
+        layout.addWidget(self.label, 3)
         layout.addWidget(self.picker, 2)
         layout.addWidget(self.clear_button)
         self.setFocusProxy(self.picker)
@@ -262,6 +263,7 @@ class MeetingDialog(QDialog):
         self.series_note = QLabel("")
         self.series_note.setObjectName("formNote")
         self.series_note.setWordWrap(True)
+        self.series_note.hide()
         self.series_box.layout().insertWidget(1, self.series_note)
         self.action_combo = QComboBox()
         self.action_combo.addItem("Aucune action", None)
@@ -466,6 +468,7 @@ class MeetingDialog(QDialog):
         """Propose the next number of the series typed (after « CP4 » comes « CP5 »)."""
         self._series_timer.stop()
         series = self.series_edit.text().strip()
+        self.series_note.hide()
         if not series:
             self.number_spin.setValue(0)
             self.series_note.setText("")
@@ -474,6 +477,7 @@ class MeetingDialog(QDialog):
             self.number_spin.setValue(self.detail.number)
             self.series_note.setText("")
             return
+        self.series_note.show()
         proposal = svc.next_in_series(self.ws, series)
         self.number_spin.setValue(proposal.number)
         if proposal.previous_meeting_id is None:
