@@ -33,7 +33,7 @@ from app.services.workspace import Workspace
 from ui import settings
 from ui.dashboard import DashboardView
 from ui.navigation import SECTIONS, Section, section_for_list, section_index
-from ui.sections import ListSection, SyncSection
+from ui.sections import ListSection
 from ui.startup_job import StartupChecks
 from ui.undo import UndoController
 
@@ -71,7 +71,11 @@ def page_class(key: str) -> type[QWidget]:
         from ui.meetings.section import MeetingsSection
 
         return MeetingsSection
-    return SyncSection if key == "synchronisation" else ListSection
+    if key == "synchronisation":
+        from ui.sync.section import SyncSection
+
+        return SyncSection
+    return ListSection
 
 
 class MainWindow(QMainWindow):

@@ -1,0 +1,1 @@
+"""The Synchronisation view (issue 5): exchange files, peers, conflicts."""
