@@ -75,6 +75,11 @@ class SyncStatus:
     has_passphrase: bool
     peers: tuple[PeerStatus, ...] = ()
     files: tuple[SyncFileInfo, ...] = ()
+    counter: int = 0  # this machine's writes so far (a peer has all of them when it acked this)
+
+    def unacknowledged(self, peer: PeerStatus) -> int:
+        """How many of this machine's writes ``peer`` has not confirmed receiving yet."""
+        return max(0, self.counter - int(peer.acked.get(self.site_id, 0)))
 
     def as_dict(self) -> dict[str, Any]:
         """The ``maillage sync status --json`` shape."""
@@ -123,7 +128,7 @@ def status(ws: Workspace, *, files: int = 50) -> SyncStatus:
             for f in s.execute(select(SyncFile).order_by(SyncFile.at.desc(), SyncFile.file_id).limit(files)).scalars()
         )
         return SyncStatus(st.site_id, state.site_name(s), state.knowledge(s),
-                          state.verifier(s) is not None, peers, logs)
+                          state.verifier(s) is not None, peers, logs, int(st.counter or 0))
 
 
 # --- conflicts -----------------------------------------------------------------------------
