@@ -1,4 +1,5 @@
-"""The first-run assistant: who we are (printed on every document) and the name of this antenna."""
+"""The first-run assistant: who we are (printed on every document), the name of this antenna,
+then — optional — the network passphrase that encrypts the sync files."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.errors import ValidationError
+from app.errors import MaillageError, ValidationError
 from app.services.settings import Identity, get_identity, load_logo, normalise_siret, set_identity
 from app.services.workspace import Workspace
+from app.sync.service import has_network_passphrase, set_network_passphrase
 from ui import settings
+from ui.sync.passphrase import PURPOSE, NewPassphraseFields
 
 LOGO_FILTER = "Images PNG ou JPEG (*.png *.jpg *.jpeg)"
 PREVIEW_SIZE = (160, 64)
@@ -216,7 +219,7 @@ class IdentityPage(QWizardPage):
         )
 
     def validatePage(self) -> bool:
-        """« Terminer »: store the identity, or show the refusal next to its field."""
+        """« Suivant »: store the identity, or show the refusal next to its field."""
         try:
             set_identity(self.ws, self.identity())
         except ValidationError as exc:
@@ -232,6 +235,48 @@ def _display_siret(value: str) -> str:
     return value
 
 
+class PassphrasePage(QWizardPage):
+    """The network passphrase, typed twice; may be left empty (chosen later)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__()
+        self.ws = ws
+        self.setTitle("Échanges entre le siège et les antennes")
+        self.existed = has_network_passphrase(ws)
+        intro = QLabel(PURPOSE)
+        intro.setObjectName("wizardIntro")
+        intro.setWordWrap(True)
+        skip = QLabel(
+            ("Une phrase de passe est déjà enregistrée sur ce poste\u00a0: laissez les champs "
+             "vides pour la garder." if self.existed else
+             "Facultatif\u00a0: laissez les champs vides pour la choisir plus tard, dans la "
+             "section «\u00a0Synchronisation\u00a0» ou au premier fichier échangé.")
+            + " Elle n'est jamais enregistrée en clair\u00a0: notez-la en lieu sûr.")
+        skip.setObjectName("formNote")
+        skip.setWordWrap(True)
+        self.fields = NewPassphraseFields()
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addSpacing(8)
+        layout.addWidget(self.fields)
+        layout.addWidget(skip)
+        layout.addStretch(1)
+
+    def validatePage(self) -> bool:
+        """« Terminer »: store the passphrase when one was typed (its verifier only)."""
+        if self.fields.is_empty():
+            return True
+        text = self.fields.value()
+        if text is None:
+            return False
+        try:
+            set_network_passphrase(self.ws, text)
+        except MaillageError as exc:
+            self.fields.set_error(exc.message)
+            return False
+        return True
+
+
 class FirstRunWizard(QWizard):
     """Shown when the open base has no identity yet; accepted once it is stored."""
 
@@ -240,11 +285,15 @@ class FirstRunWizard(QWizard):
         self.setObjectName("firstRun")
         self.setWindowTitle("Maillage — première utilisation")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.page = IdentityPage(ws)
+        self.passphrase_page = PassphrasePage(ws)
         self.addPage(self.page)
+        self.addPage(self.passphrase_page)
         self.resize(640, 560)
 
     def finish_button(self) -> QPushButton:
         return self.button(QWizard.WizardButton.FinishButton)  # type: ignore[return-value]
+
+    def next_button(self) -> QPushButton:
+        return self.button(QWizard.WizardButton.NextButton)  # type: ignore[return-value]
