@@ -51,7 +51,7 @@ def workspace_loader(ws: Workspace, view_name: str) -> ListLoader:
 
 
 class RecordListModel(QAbstractTableModel):
-    """One service list as a table: lazy pages, SQL sorting, search and archived filter.
+    """One service list as a table: lazy pages, SQL sorting, search, filters and archived.
 
     The model is empty until :meth:`reload` is first called, so building a window costs no
     query; a section loads its list the first time it is shown.
@@ -125,6 +125,10 @@ class RecordListModel(QAbstractTableModel):
 
     def set_show_archived(self, show: bool) -> None:
         self.set_query(replace(self._query, show_archived=bool(show)))
+
+    def set_filters(self, filters: tuple[tuple[str, str], ...]) -> None:
+        """Keep only the records matching every ``(key, value)`` (see ``ListQuery.filters``)."""
+        self.set_query(replace(self._query, filters=tuple(filters)))
 
     def record_id(self, row: int) -> str | None:
         if 0 <= row < len(self._rows):

@@ -77,6 +77,7 @@ class ListSection(QWidget):
     """
 
     count_changed = Signal(int)
+    open_record = Signal(str, str)  # list view name, record id: a row of the detail's tables
 
     def __init__(self, ws: Workspace, section: Section, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +100,7 @@ class ListSection(QWidget):
         self.table = ListTable()
         self._setup_table()
         self.detail_pane = DetailPane()
+        self.detail_pane.open_record.connect(self.open_record)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("listSplitter")
         self.splitter.setChildrenCollapsible(False)

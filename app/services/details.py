@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Row, func, or_, select
+from sqlalchemy.orm import Session
 
 from app.domain import formatting as fmt
 from app.domain import labels
+from app.domain.text import fold
 from app.errors import NotFound
 from app.services.workspace import Workspace
 from app.storage.models import (
@@ -30,28 +33,48 @@ from app.storage.models import (
 )
 
 PRIVACY_BANNER = (
-    "Public accompagné : données personnelles protégées. N'inscrivez ici aucune information "
-    "sensible (santé, situation sociale, nationalité, handicap, justice) ; ces notes ne sont "
+    "Public accompagné\u00a0: données personnelles protégées. N'inscrivez ici aucune information "
+    "sensible (santé, situation sociale, nationalité, handicap, justice)\u00a0; ces notes ne sont "
     "jamais imprimées sur les documents de réunion."
 )
 
 
+# How many related rows a tab shows at most (the most recent first); the total is said.
+RELATED_LIMIT = 200
+
+
 @dataclass(frozen=True)
 class DetailTable:
+    """A table of related records. ``links`` gives, row by row, the record a row is about as
+    ``(list view name, record id)`` (``("", "")`` for none); ``total`` is the number of rows
+    there are when only the first ``len(rows)`` are given (``None``: all are given)."""
+
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     empty_text: str = "Aucun élément."
+    links: tuple[tuple[str, str], ...] = ()
+    total: int | None = None
+
+    def link(self, row: int) -> tuple[str, str] | None:
+        """The ``(view, id)`` row ``row`` opens, or ``None``."""
+        if 0 <= row < len(self.links) and self.links[row][1]:
+            return self.links[row]
+        return None
 
 
 @dataclass(frozen=True)
 class RecordDetail:
+    """A record for the detail pane. ``tabbed``: the fields go in an « Identité » tab and
+    each table in a tab of its own (structures and contacts); otherwise one column."""
+
     id: str
     title: str
     subtitle: str
     fields: tuple[tuple[str, str], ...]
     tables: tuple[DetailTable, ...] = ()
     banner: str | None = None
+    tabbed: bool = False
 
 
 def _nonempty(pairs: list[tuple[str, str | None]]) -> tuple[tuple[str, str], ...]:
@@ -62,7 +85,70 @@ def _person_name(p: Person) -> str:
     return " ".join(x for x in (p.civility, p.first_name, p.last_name) if x)
 
 
+def _attendance_text(status: str, sha: str | None, mode: str) -> str:
+    """The « Présence » cell of an attendance record, with its signature when present:
+    « Présent(e) – a signé » (on screen), « – sur papier », « – sans signature »."""
+    text = labels.label(labels.ATTENDANCE_STATUSES, status)
+    if status not in ("present", "retard"):
+        return text
+    signed = "a signé" if sha else "sur papier" if mode == "papier" else "sans signature"
+    # Non-breaking spaces: wrapped, it reads « Présent(e) – » then « a signé ».
+    return f"{text}\u00a0– " + signed.replace(" ", "\u00a0")
+
+
+def _functions(s: Session, where: list[ColumnElement[bool]]) -> tuple[list[Row[Any]], int]:
+    """Affiliations with their person and structure, current ones first."""
+    stmt = (
+        select(Affiliation, Person, Organisation.name)
+        .join(Person, Person.id == Affiliation.person_id)
+        .join(Organisation, Organisation.id == Affiliation.organisation_id)
+        .where(Affiliation.deleted.is_(False), Person.deleted.is_(False),
+               Organisation.deleted.is_(False), *where)
+    )
+    total = s.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    rows = s.execute(
+        stmt.order_by(Affiliation.end_date.is_not(None), Affiliation.end_date.desc(),
+                      Person.last_name, Person.first_name, Organisation.name)
+        .limit(RELATED_LIMIT)
+    ).all()
+    return list(rows), total
+
+
+def _attendance(s: Session, where: list[ColumnElement[bool]]) -> tuple[list[Row[Any]], int]:
+    """Attendance records (most recent first) with their meeting, session and person."""
+    stmt = (
+        select(Meeting.id.label("meeting_id"), Meeting.title, MeetingSession.date,
+               MeetingSession.label, Person.id.label("person_id"), Person.civility,
+               Person.first_name, Person.last_name, Attendance.status,
+               Attendance.signature_sha256, Attendance.mode)
+        .select_from(Attendance)
+        .join(MeetingSession, MeetingSession.id == Attendance.session_id)
+        .join(Meeting, Meeting.id == MeetingSession.meeting_id)
+        .join(Person, Person.id == Attendance.person_id)
+        .where(Attendance.deleted.is_(False), MeetingSession.deleted.is_(False),
+               Meeting.deleted.is_(False), *where)
+    )
+    total = s.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    rows = s.execute(
+        stmt.order_by(MeetingSession.date.desc(), MeetingSession.start_time, Person.last_name,
+                      Person.first_name).limit(RELATED_LIMIT)
+    ).all()
+    return list(rows), total
+
+
+def _session_day(day: Any, label: str) -> str:
+    """« 19/11/2026 (matin) »: two half-days of one meeting are told apart."""
+    text = fmt.date_short(day)
+    return f"{text} ({labels.label(labels.SESSION_LABELS, label).lower()})" if label else text
+
+
+def _limited(total: int, shown: int) -> int | None:
+    return total if total > shown else None
+
+
 def organisation_detail(ws: Workspace, record_id: str) -> RecordDetail:
+    """A structure: its identity, then tabs « Contacts » (current and past functions),
+    « Réunions » (attendance of its people, on its behalf) and « Conventions »."""
     with ws.unit() as s:
         o = s.get(Organisation, record_id)
         if o is None or o.deleted:
@@ -70,22 +156,33 @@ def organisation_detail(ws: Workspace, record_id: str) -> RecordDetail:
         kind = s.execute(
             select(OrganisationKind.label).where(OrganisationKind.code == o.kind_code)
         ).scalar()
-        affs = s.execute(
-            select(Affiliation, Person)
-            .join(Person, Person.id == Affiliation.person_id)
-            .where(
-                Affiliation.organisation_id == o.id,
-                Affiliation.deleted.is_(False),
-                Person.deleted.is_(False),
-            )
-            .order_by(Affiliation.end_date.is_not(None), Person.last_name, Person.first_name)
-            .limit(500)
-        ).all()
-        parties = s.execute(
-            select(Convention.number, Convention.title, Convention.status)
+        affs, affs_total = _functions(s, [Affiliation.organisation_id == o.id])
+        # Its people: whoever attended on its behalf, or (when the meeting does not say for
+        # which structure) one of the people who held a function there.
+        affiliated = select(Affiliation.person_id).where(
+            Affiliation.organisation_id == o.id, Affiliation.deleted.is_(False))
+        on_behalf = select(Participant.id).where(
+            Participant.meeting_id == Meeting.id,
+            Participant.person_id == Attendance.person_id,
+            Participant.deleted.is_(False),
+        )
+        attended, attended_total = _attendance(s, [
+            Attendance.person_id.in_(affiliated),
+            or_(on_behalf.where(Participant.organisation_id == o.id).exists(),
+                ~on_behalf.where(Participant.organisation_id.is_not(None)).exists()),
+        ])
+        party_of = (
+            select(Convention.id, Convention.number, Convention.title, Convention.status,
+                   Convention.amount_cents, ConventionParty.role)
             .join(ConventionParty, ConventionParty.convention_id == Convention.id)
-            .where(ConventionParty.organisation_id == o.id, Convention.deleted.is_(False))
-            .order_by(Convention.number)
+            .where(ConventionParty.organisation_id == o.id, ConventionParty.deleted.is_(False),
+                   Convention.deleted.is_(False))
+        )
+        parties_total = s.execute(
+            select(func.count()).select_from(party_of.subquery())).scalar_one()
+        parties = s.execute(
+            party_of.order_by(Convention.start_date.desc(), Convention.number)
+            .limit(RELATED_LIMIT)
         ).all()
         address = ", ".join(x for x in (o.address, f"{o.postcode} {o.city}".strip()) if x)
         fields = _nonempty(
@@ -107,52 +204,91 @@ def organisation_detail(ws: Workspace, record_id: str) -> RecordDetail:
                 ("Archivée", f"Oui – {o.archived_reason}" if o.archived else ""),
             ]
         )
-        contacts = tuple(
-            (
-                _person_name(p),
-                a.function,
-                fmt.date_short(a.start_date),
-                fmt.date_short(a.end_date) if a.end_date else "en poste",
-            )
-            for a, p in affs
-        )
+        meetings = [
+            (row.title, _session_day(row.date, row.label),
+             _person_name_of("", row.first_name, row.last_name),
+             _attendance_text(row.status, row.signature_sha256, row.mode))
+            for row in attended
+        ]
         return RecordDetail(
             id=o.id,
             title=o.name,
             subtitle=" · ".join(x for x in (kind or "", o.city) if x),
             fields=fields,
+            tabbed=True,
             tables=(
-                DetailTable("Contacts", ("Personne", "Fonction", "Depuis", "Jusqu'au"), contacts,
-                            "Aucun contact rattaché."),
                 DetailTable(
-                    "Conventions",
-                    ("Numéro", "Titre", "Statut"),
-                    tuple((n, t, labels.label(labels.CONVENTION_STATUSES, st)) for n, t, st in parties),
+                    "Contacts", ("Personne", "Fonction", "Depuis", "Jusqu'au"),
+                    tuple(
+                        (_person_name(p), a.function, fmt.date_short(a.start_date),
+                         fmt.date_short(a.end_date) if a.end_date else "en poste")
+                        for a, p, _name in affs
+                    ),
+                    "Aucun contact rattaché.",
+                    links=tuple(("contacts", p.id) for _a, p, _name in affs),
+                    total=_limited(affs_total, len(affs)),
+                ),
+                DetailTable(
+                    "Réunions", ("Réunion", "Date", "Personne", "Présence"),
+                    tuple(meetings),
+                    "Personne de cette structure n'a encore participé à une réunion.",
+                    links=tuple(("reunions", row.meeting_id) for row in attended),
+                    total=_limited(attended_total, len(attended)),
+                ),
+                DetailTable(
+                    "Conventions", ("Numéro", "Titre", "Rôle", "Statut", "Montant"),
+                    tuple(
+                        (number, title, "Porteur" if role == "porteur" else "Partenaire",
+                         labels.label(labels.CONVENTION_STATUSES, status),
+                         fmt.money(amount) if amount is not None else "")
+                        for _id, number, title, status, amount, role in parties
+                    ),
                     "Aucune convention avec cette structure.",
+                    links=tuple(("conventions", row.id) for row in parties),
+                    total=_limited(parties_total, len(parties)),
                 ),
             ),
         )
 
 
+def _person_name_of(civility: str, first: str, last: str) -> str:
+    return " ".join(x for x in (civility, first, last) if x)
+
+
 def person_detail(ws: Workspace, record_id: str) -> RecordDetail:
+    """A contact: identity, then tabs « Structures » (functions over time), « Réunions »
+    (attendance with signatures) and « Conventions » (signed as a party's representative).
+    A *public accompagné* carries the privacy banner."""
     with ws.unit() as s:
         p = s.get(Person, record_id)
         if p is None or p.deleted:
             raise NotFound("Ce contact n'existe plus.")
-        affs = s.execute(
-            select(Affiliation, Organisation.name)
-            .join(Organisation, Organisation.id == Affiliation.organisation_id)
-            .where(Affiliation.person_id == p.id, Affiliation.deleted.is_(False))
-            .order_by(Affiliation.end_date.is_not(None), Affiliation.start_date.desc())
-        ).all()
-        attended = s.execute(
-            select(Meeting.title, MeetingSession.date, MeetingSession.label, Attendance.status,
-                   Attendance.signature_sha256, Attendance.mode)
-            .join(MeetingSession, MeetingSession.id == Attendance.session_id)
-            .join(Meeting, Meeting.id == MeetingSession.meeting_id)
-            .where(Attendance.person_id == p.id, Attendance.deleted.is_(False))
-            .order_by(MeetingSession.date.desc(), MeetingSession.start_time)
-            .limit(200)
+        affs, affs_total = _functions(s, [Affiliation.person_id == p.id])
+        attended, attended_total = _attendance(s, [Attendance.person_id == p.id])
+        # A convention « signed » by this person: one of its parties is a structure where
+        # the person held a function and names the person as its representative.
+        names = {fold(f"{p.first_name} {p.last_name}"), fold(f"{p.last_name} {p.first_name}")}
+        names.discard("")
+        signed_stmt = (
+            select(Convention.id, Convention.number, Convention.title, Organisation.name,
+                   ConventionParty.representative_title, Convention.status,
+                   Convention.signed_date)
+            .join(ConventionParty, ConventionParty.convention_id == Convention.id)
+            .join(Organisation, Organisation.id == ConventionParty.organisation_id)
+            .where(
+                Convention.deleted.is_(False),
+                ConventionParty.deleted.is_(False),
+                func.maillage_fold(ConventionParty.representative_name).in_(sorted(names)),
+                ConventionParty.organisation_id.in_(
+                    select(Affiliation.organisation_id).where(
+                        Affiliation.person_id == p.id, Affiliation.deleted.is_(False))),
+            )
+        )
+        signed_total = s.execute(
+            select(func.count()).select_from(signed_stmt.subquery())).scalar_one()
+        signed = s.execute(
+            signed_stmt.order_by(Convention.start_date.desc(), Convention.number)
+            .limit(RELATED_LIMIT)
         ).all()
         is_public = p.is_beneficiary or p.category == "public"
         fields = _nonempty(
@@ -173,6 +309,7 @@ def person_detail(ws: Workspace, record_id: str) -> RecordDetail:
             subtitle=labels.label(labels.PERSON_CATEGORIES, p.category),
             fields=fields,
             banner=PRIVACY_BANNER if is_public else None,
+            tabbed=True,
             tables=(
                 DetailTable(
                     "Structures",
@@ -180,20 +317,36 @@ def person_detail(ws: Workspace, record_id: str) -> RecordDetail:
                     tuple(
                         (name, a.function, fmt.date_short(a.start_date),
                          fmt.date_short(a.end_date) if a.end_date else "en poste")
-                        for a, name in affs
+                        for a, _p, name in affs
                     ),
                     "Rattaché(e) à aucune structure.",
+                    links=tuple(("structures", a.organisation_id) for a, _p, _name in affs),
+                    total=_limited(affs_total, len(affs)),
                 ),
                 DetailTable(
                     "Réunions",
-                    ("Réunion", "Date", "Créneau", "Présence", "Signature"),
+                    ("Réunion", "Date", "Présence"),
                     tuple(
-                        (title, fmt.date_short(date), labels.label(labels.SESSION_LABELS, lab),
-                         labels.label(labels.ATTENDANCE_STATUSES, st),
-                         "signée" if sha else labels.label(labels.ATTENDANCE_MODES, mode) if st == "present" else "")
-                        for title, date, lab, st, sha, mode in attended
+                        (row.title, _session_day(row.date, row.label),
+                         _attendance_text(row.status, row.signature_sha256, row.mode))
+                        for row in attended
                     ),
                     "Aucune participation enregistrée.",
+                    links=tuple(("reunions", row.meeting_id) for row in attended),
+                    total=_limited(attended_total, len(attended)),
+                ),
+                DetailTable(
+                    "Conventions",
+                    ("Numéro", "Titre", "Signée pour", "Statut"),
+                    tuple(
+                        (number, title, " – ".join(x for x in (org, quality) if x),
+                         f"Signée le {fmt.date_short(signed_on)}" if signed_on
+                         else labels.label(labels.CONVENTION_STATUSES, status))
+                        for _id, number, title, org, quality, status, signed_on in signed
+                    ),
+                    "Aucune convention signée par ce contact.",
+                    links=tuple(("conventions", row.id) for row in signed),
+                    total=_limited(signed_total, len(signed)),
                 ),
             ),
         )

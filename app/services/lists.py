@@ -160,6 +160,10 @@ def _org_where(q: ListQuery) -> list[ColumnElement[bool]]:
             out.append(Organisation.kind_code == value)
         elif key == "territory":
             out.append(Organisation.territory == value)
+        elif key == "tag":
+            # Organisation.tags holds a JSON list of strings.
+            tag = func.json_each(Organisation.tags).table_valued("value")
+            out.append(select(literal(1)).select_from(tag).where(tag.c.value == value).exists())
     return out
 
 
@@ -204,6 +208,21 @@ def _person_where(q: ListQuery) -> list[ColumnElement[bool]]:
     for key, value in q.filters:
         if key == "category":
             out.append(Person.category == value)
+        elif key == "territory":
+            # The territory of a structure where the person currently holds a function.
+            out.append(
+                select(literal(1))
+                .select_from(Affiliation)
+                .join(Organisation, Organisation.id == Affiliation.organisation_id)
+                .where(
+                    Affiliation.person_id == Person.id,
+                    Affiliation.deleted.is_(False),
+                    Affiliation.end_date.is_(None),
+                    Organisation.territory == value,
+                )
+                .correlate(Person)
+                .exists()
+            )
     return out
 
 
@@ -599,3 +618,63 @@ def fetch(
             muted = True
         rows.append(ListRow(id=r["id"], cells=tuple(cells), muted=muted))
     return ListPage(offset=offset, rows=tuple(rows))
+
+
+# --- Filter menus ----------------------------------------------------------------------
+
+FilterChoices = dict[str, tuple[tuple[str, str], ...]]
+
+
+def _distinct_territories(s: Any) -> tuple[tuple[str, str], ...]:
+    territories = s.execute(
+        select(Organisation.territory)
+        .where(
+            Organisation.deleted.is_(False),
+            Organisation.merged_into.is_(None),
+            Organisation.territory != "",
+        )
+        .distinct()
+    ).scalars()
+    return tuple((t, t) for t in sorted(territories, key=lambda t: (fold(t), t)))
+
+
+def filter_choices(ws: Workspace, name: str) -> FilterChoices:
+    """The values the filter menus of the list ``name`` offer, as ``(code, label)`` pairs
+    keyed by filter (the keys :class:`ListQuery.filters` takes), computed in SQL.
+
+    Structures: ``kind`` (the kinds in use, with their label from the reference list),
+    ``territory`` and ``tag`` (the distinct values in use). Contacts: ``category`` (every
+    category) and ``territory`` (of their structures). Other lists: no menus here.
+    """
+    if name not in ("structures", "contacts"):
+        _source(name)  # an unknown list is still reported
+        return {}
+    with ws.unit() as s:
+        if name == "contacts":
+            return {
+                "category": tuple(labels.PERSON_CATEGORIES.items()),
+                "territory": _distinct_territories(s),
+            }
+        live = (Organisation.deleted.is_(False), Organisation.merged_into.is_(None))
+        kinds = s.execute(
+            select(Organisation.kind_code, func.max(OrganisationKind.label))
+            .outerjoin(
+                OrganisationKind,
+                and_(OrganisationKind.code == Organisation.kind_code,
+                     OrganisationKind.deleted.is_(False)),
+            )
+            .where(*live)
+            .group_by(Organisation.kind_code)
+        ).all()
+        tag = func.json_each(Organisation.tags).table_valued("value")
+        tags = s.execute(
+            select(tag.c.value).select_from(Organisation).join(tag, literal(True))
+            .where(*live).distinct()
+        ).scalars()
+        kind_pairs = [(code, label or labels.kind_label(code)) for code, label in kinds if code]
+        tag_values = {t for t in tags if isinstance(t, str) and t.strip()}
+        return {
+            "kind": tuple(sorted(kind_pairs, key=lambda p: (fold(p[1]), p[0]))),
+            "territory": _distinct_territories(s),
+            "tag": tuple((t, t) for t in sorted(tag_values, key=lambda t: (fold(t), t))),
+        }

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.domain import formatting as fmt
 from app.errors import MaillageError
 from app.io.partners_import import ImportReport
-from app.services import duplicates, partners
+from app.services import duplicates, lists, partners
 from app.services.partners import OrganisationRecord, PersonRecord, WriteResult
 from app.services.undo import UndoStep
 from app.services.workspace import ChangeSet, Workspace
@@ -33,6 +34,7 @@ from ui.navigation import Section
 from ui.partners import export
 from ui.partners.archive import ArchiveDialog
 from ui.partners.background import Task
+from ui.partners.filters import FilterBar
 from ui.sections import ListSection
 
 # The tables whose changes a section shows (its records, their counts and their detail).
@@ -63,7 +65,54 @@ class PartnersSection(ListSection):
     # --- ListSection hooks ----------------------------------------------------------------
 
     def _extra_header(self) -> QWidget | None:
-        return self._toolbar()
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        column.addWidget(self._toolbar())
+        self.filter_bar = FilterBar(self.kind)
+        self.filter_bar.changed.connect(self.model.set_filters)
+        column.addWidget(self.filter_bar)
+        self._choices_loaded = False
+        return box
+
+    # --- filters --------------------------------------------------------------------------
+
+    def ensure_loaded(self) -> None:
+        if not self._choices_loaded:
+            self.load_filter_choices()
+        super().ensure_loaded()
+
+    def refresh(self) -> None:
+        self.load_filter_choices()
+        super().refresh()
+
+    def load_filter_choices(self) -> None:
+        """Fill the filter menus from the data (types, territoires, étiquettes in use)."""
+        self._choices_loaded = True
+        try:
+            self.filter_bar.set_choices(lists.filter_choices(self.ws, self.view.name))
+        except MaillageError as exc:
+            self._status(exc.message)
+
+    def _update_empty(self) -> None:
+        if self.model.rowCount() == 0 and self.model.query.filters:
+            what = "Aucune structure" if self.kind == "organisations" else "Aucun contact"
+            if self.model.query.search:
+                self.table.show_empty(
+                    f"Aucun résultat pour « {self.model.query.search} » avec ces filtres.")
+            else:
+                self.table.show_empty(f"{what} ne correspond à ces filtres.")
+            return
+        super()._update_empty()
+
+    def select_record(self, record_id: str) -> bool:
+        """Select ``record_id``; filters that hide it are cleared first (as a search is)."""
+        self.ensure_loaded()
+        if self.model.row_of(record_id) is None and self.model.query.filters:
+            self.filter_bar.clear(quiet=True)
+            self.model.set_filters(())
+        return super().select_record(record_id)
 
     def _action(self, text: str, shortcut: str | QKeySequence | None, slot,  # noqa: ANN001
                 tip: str = "") -> QAction:
@@ -104,7 +153,7 @@ class PartnersSection(ListSection):
         bar.addAction(self.import_action)
         self.export_list_action = self._action(
             "La liste affichée…", None, lambda: self.export_spreadsheet(everything=False),
-            "Les fiches listées (recherche appliquée), en XLSX ou CSV")
+            "Les fiches listées (recherche et filtres appliqués), en XLSX ou CSV")
         self.export_all_action = self._action(
             "Toutes les structures…" if organisations else "Tous les contacts…", None,
             lambda: self.export_spreadsheet(everything=True), "En XLSX ou CSV")
@@ -178,6 +227,7 @@ class PartnersSection(ListSection):
         """Hand ``step`` to the history, read the list again, show ``record_id``."""
         if step:
             self.undo_step.emit(step)
+        self.load_filter_choices()  # a new type, territoire or étiquette may be in use
         self.model.reload()
         if record_id is not None:
             self.select_record(record_id)
@@ -192,6 +242,7 @@ class PartnersSection(ListSection):
         if not self.model.loaded or not (changes.tables & CONCERNS[self.kind]):
             return
         shown = self.current.id if self.current is not None else None
+        self.load_filter_choices()
         self.model.reload()
         if shown is not None:  # its detail may have changed (or it may be gone: said so)
             if self.model.row_of(shown) is not None:
@@ -359,6 +410,7 @@ class PartnersSection(ListSection):
 
     def _imported(self, report: ImportReport, reports: list[ImportReport]) -> None:
         reports.append(report)
+        self.load_filter_choices()
         self.model.reload()
         self._status("Import enregistré.")
         # The report counts rows rather than listing them: say which tables were written.
