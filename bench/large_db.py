@@ -61,7 +61,8 @@ def ensure_large_db(ctx: BenchContext) -> LargeDb:
         return LargeDb(path, float(meta["seconds"]), built_now=False)
 
     print("Génération de la base de démonstration large (maillage demo --scale large)…", flush=True)
-    building = ctx.bench_dir / "construction" / "large.sqlite"
+    # One building file per process: two benchmark runs at once never write the same file.
+    building = ctx.bench_dir / "construction" / f"large-{os.getpid()}.sqlite"
     building.parent.mkdir(parents=True, exist_ok=True)
     _remove_db(building)
     command = [*ctx.maillage_command(), "demo", "--db", str(building), "--scale", "large"]

@@ -1,8 +1,10 @@
-"""Time from starting a process to its first painted window.
+"""Time from starting a process to its first painted window, and to its data on screen.
 
-The process prints one line ``{"event": "first_paint", "rss_mb": <float>}`` on stdout when its
-main window is first painted, then exits (``maillage --bench-first-paint`` does; so does
-:data:`BASELINE_SCRIPT`, a bare ``QMainWindow``, the reference the app is compared to).
+The process prints a line ``{"event": "first_paint", "rss_mb": <float>}`` on stdout when its
+main window is first painted (:data:`BASELINE_SCRIPT`, a bare ``QMainWindow``, the reference
+the app is compared to, then exits). ``maillage --bench-first-paint`` goes on: it opens the
+database and prints ``{"event": "ready", "rss_mb": <float>}`` once the first view shows its
+data, then exits.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ sys.exit(app.exec())
 class FirstPaint:
     seconds: float
     rss_mb: float
+    ready_s: float | None = None  # the « ready » line, when the program prints one
+    ready_rss_mb: float | None = None
 
 
 def time_first_paint(command: list[str], env: dict[str, str] | None = None,
@@ -79,16 +83,21 @@ def time_first_paint(command: list[str], env: dict[str, str] | None = None,
             text=True, encoding="utf-8", errors="replace",
         )
         found: FirstPaint | None = None
+        ready: tuple[float, float] | None = None
         watchdog = threading.Timer(timeout, process.kill)  # a silent, hung process
         watchdog.start()
         try:
             assert process.stdout is not None
             for line in process.stdout:
                 elapsed = time.perf_counter() - started
-                if found is None:
-                    event = _parse(line)
-                    if event is not None:
-                        found = FirstPaint(elapsed, float(event.get("rss_mb") or 0.0))
+                event = _parse(line)
+                if event is None:
+                    continue
+                rss = float(event.get("rss_mb") or 0.0)
+                if event["event"] == "first_paint" and found is None:
+                    found = FirstPaint(elapsed, rss)
+                elif event["event"] == "ready" and ready is None:
+                    ready = (elapsed, rss)
             process.wait(timeout=max(1.0, timeout - (time.perf_counter() - started)))
         except subprocess.TimeoutExpired:
             pass
@@ -108,6 +117,8 @@ def time_first_paint(command: list[str], env: dict[str, str] | None = None,
             )
         if process.returncode not in (0, None):
             raise BenchError(f"le programme s'est terminé avec le code {process.returncode}")
+        if ready is not None:
+            found = FirstPaint(found.seconds, found.rss_mb, ready[0], ready[1])
         return found
 
 
@@ -119,7 +130,9 @@ def _parse(line: str) -> dict | None:
         data = json.loads(line)
     except ValueError:
         return None
-    return data if isinstance(data, dict) and data.get("event") == "first_paint" else None
+    if isinstance(data, dict) and data.get("event") in ("first_paint", "ready"):
+        return data
+    return None
 
 
 def repeat(command: list[str], env: dict[str, str], runs: int, *, warmup: int = 1) -> list[FirstPaint]:

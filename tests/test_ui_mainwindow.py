@@ -66,6 +66,30 @@ def test_window_opens_on_the_dashboard_with_title_counts_and_status(window, demo
     assert window.site_label.text() == f"Antenne\u00a0: {identity.site_name}"
 
 
+def test_the_frame_says_the_base_is_opening_then_shows_it(qtbot, demo_ws):
+    create_application()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not window.attached
+    assert window.stack.currentWidget().text() == "Ouverture de la base…"
+    assert window.windowTitle() == "Maillage"
+    assert not window.nav.isEnabled()
+    assert not window.global_search_action.isEnabled()
+    assert window.quit_action.isEnabled()
+    window.attach(demo_ws)
+    assert window.attached
+    assert window.nav.isEnabled() and window.global_search_action.isEnabled()
+    assert window.current_section().key == "tableau-de-bord"
+    assert window.stack.currentWidget() is window.dashboard
+    tiles = {t.caption_label.text(): t.value_label.text() for t in window.dashboard.tiles}
+    assert tiles["Contacts"] == str(lists.count(demo_ws, "contacts"))
+    edit = _menu_texts(window)["É&dition"]
+    assert edit[0].startswith("Annuler") and edit[1].startswith("Rétablir")
+    assert "Rechercher &partout…" in edit
+
+
 def test_sections_load_only_when_first_visited(window):
     for page in window.list_sections():
         assert not page.model.loaded

@@ -1,8 +1,11 @@
 """The main window: navigation on the left, one section at a time, menus and status bar.
 
-The window is given an open :class:`Workspace` and an ``opener`` (path → workspace) for
-« Ouvrir une autre base… ». Sections query nothing until they are first shown, so the window
-opens on the Tableau de bord after a handful of small queries, whatever the database size.
+The window is built in two steps so that it paints at once, before the storage layer is even
+imported: ``MainWindow()`` is the frame (navigation, menus, status bar, « Ouverture de la
+base… »), and :meth:`MainWindow.attach` gives it an open :class:`Workspace` — ``MainWindow(ws)``
+does both. An ``opener`` (path → workspace) serves « Ouvrir une autre base… ». Sections query
+nothing until they are first shown, so the window opens on the Tableau de bord after a handful
+of small queries, whatever the database size.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -27,25 +31,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import MaillageError
-from app.services.dashboard import dashboard
-from app.services.settings import get_identity
-from app.services.workspace import Workspace
 from ui import settings
-from ui.dashboard import DashboardView
 from ui.navigation import SECTIONS, Section, section_for_list, section_index
-from ui.sections import ListSection
-from ui.startup_job import StartupChecks
-from ui.undo import UndoController
+
+if TYPE_CHECKING:  # imported when a workspace is attached, after the first paint
+    from app.services.workspace import Workspace
+    from ui.sections import ListSection
 
 WINDOW_KEY = "principale"
 DEFAULT_SIZE = QSize(1280, 800)
 NAV_ROW_HEIGHT = 36
 DB_FILTER = "Bases Maillage (*.sqlite *.db)"
 
-Opener = Callable[[Path], Workspace]
+Opener = Callable[[Path], "Workspace"]
 
 
-def default_opener(path: Path) -> Workspace:
+def default_opener(path: Path) -> "Workspace":
     """Open a database the user picked (instant probe only: the window then runs the
     integrity check and the start-up backup off its thread, see ``start_startup_checks``)."""
     from app.services.startup import open_for_gui
@@ -84,16 +85,18 @@ class MainWindow(QMainWindow):
     workspace_changed = Signal()
     section_changed = Signal(str)  # section key
 
-    def __init__(self, ws: Workspace, *, opener: Opener = default_opener,
+    def __init__(self, ws: Workspace | None = None, *, opener: Opener = default_opener,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self._ws = ws
+        self._ws: Workspace | None = None
         self._opener = opener
         self._pages: list[QWidget] = []
+        self._built: list[bool] = []
         self._dashboard_loaded = False
         self._backup_job = None
-        self._startup_checks = StartupChecks(self)
+        self._startup_checks: Any = None
+        self.undo: Any = None
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -110,23 +113,67 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.stack = QStackedWidget()
         self.stack.setObjectName("sections")
+        self.opening_label = QLabel("Ouverture de la base…")
+        self.opening_label.setObjectName("openingBase")
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening_label)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.setWindowTitle("Maillage")
 
         self._build_menus()
         self._build_status_bar()
-        self._build_pages()
-        self.nav.currentRowChanged.connect(self._show_index)
-
+        self.nav.setCurrentRow(0)
+        self._set_frame_enabled(False)
         geometry = settings.load_geometry(WINDOW_KEY)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(DEFAULT_SIZE)
+        if ws is not None:
+            self.attach(ws)
+
+    @property
+    def attached(self) -> bool:
+        """Whether a workspace is shown (the frame alone says « Ouverture de la base… »)."""
+        return self._ws is not None
+
+    def attach(self, ws: Workspace) -> None:
+        """Show ``ws`` in the window: the first time, build what needs the storage layer."""
+        if self._ws is not None:
+            self.set_workspace(ws)
+            return
+        from ui.startup_job import StartupChecks
+        from ui.undo import UndoController
+
+        self._ws = ws
+        self._startup_checks = StartupChecks(self)
+        self.undo = UndoController(ws, self)
+        self.undo.changes_applied.connect(self._changes_applied)
+        self.undo.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        first = self.edit_menu.actions()[0] if self.edit_menu.actions() else None
+        self.edit_menu.insertAction(first, self.undo.undo_action)
+        self.edit_menu.insertAction(first, self.undo.redo_action)
+        self.edit_menu.insertSeparator(first)
+        self.stack.removeWidget(self.opening_label)
+        self.opening_label.hide()
+        self._build_pages()
+        self.nav.currentRowChanged.connect(self._show_index)
+        self._set_frame_enabled(True)
+        geometry = settings.load_geometry(WINDOW_KEY)  # again: the pages set the minimum size
+        if geometry is not None:
+            self.restoreGeometry(geometry)
         self._refresh_identity()
-        self.nav.setCurrentRow(0)
+        self._show_index(max(0, self.nav.currentRow()))
         from ui.safety.menus import install_safety  # issue 8: restore, Outils menu, lock, RGPD
 
         install_safety(self)
+
+    def _set_frame_enabled(self, enabled: bool) -> None:
+        """Before a workspace is attached only « Quitter » and « À propos » make sense."""
+        self.nav.setEnabled(enabled)
+        for action in (self.open_action, self.backup_action, self.global_search_action,
+                       self.search_action, self.refresh_action, *self.section_actions):
+            action.setEnabled(enabled)
 
     # --- construction ---------------------------------------------------------------------
 
@@ -151,14 +198,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
-        # Édition: undo history of the workspace (ui.undo) and the global search (Ctrl+K).
-        edit_menu = bar.addMenu("É&dition")
-        self.undo = UndoController(self._ws, self)
-        self.undo.changes_applied.connect(self._changes_applied)
-        self.undo.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        edit_menu.addAction(self.undo.undo_action)
-        edit_menu.addAction(self.undo.redo_action)
-        edit_menu.addSeparator()
+        # Édition: undo history of the workspace (ui.undo, added by attach) and the global
+        # search (Ctrl+K).
+        edit_menu = self.edit_menu = bar.addMenu("É&dition")
         self.global_search_action = self._action("Rechercher &partout…", "Ctrl+K",
                                                  self.open_global_search)
         edit_menu.addAction(self.global_search_action)
@@ -195,6 +237,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.site_label)
 
     def _build_pages(self) -> None:
+        from ui.dashboard import DashboardView
+
         self.dashboard = DashboardView()
         self.dashboard.open_record.connect(self.navigate_to)
         self.dashboard.open_list.connect(lambda view: self.show_section(section_for_list(view).key))
@@ -228,6 +272,8 @@ class MainWindow(QMainWindow):
         return self._pages[index]
 
     def _refresh_identity(self) -> None:
+        from app.services.settings import get_identity
+
         identity = get_identity(self._ws)
         name = identity.organisation_name.strip()
         self.setWindowTitle(f"Maillage — {name}" if name else "Maillage")
@@ -247,6 +293,8 @@ class MainWindow(QMainWindow):
         return self._page(section_index(key))
 
     def list_sections(self) -> list[ListSection]:
+        from ui.sections import ListSection
+
         return [p for p in self._pages if isinstance(p, ListSection)]
 
     def current_section(self) -> Section:
@@ -298,6 +346,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def refresh_dashboard(self) -> None:
+        from app.services.dashboard import dashboard
+
         self.dashboard.set_dashboard(dashboard(self._ws))
         self.dashboard.indicators.load(self._ws)  # computed after the dashboard is painted
         self._dashboard_loaded = True
@@ -319,6 +369,8 @@ class MainWindow(QMainWindow):
 
     def navigate_to(self, view: str, record_id: str) -> None:
         """Open the list ``view`` and select ``record_id`` (its detail at least)."""
+        from ui.sections import ListSection
+
         page = self.show_section(section_for_list(view).key)
         if isinstance(page, ListSection):
             page.select_record(record_id)
@@ -426,17 +478,20 @@ class MainWindow(QMainWindow):
 
     def start_startup_checks(self):  # noqa: ANN201 - returns the ui.jobs.Job (or None)
         """Check the open base and back it up off the GUI thread (see :mod:`ui.startup_job`)."""
+        if self._startup_checks is None:
+            return None
         return self._startup_checks.start()
 
     def stop_startup_checks(self) -> None:
-        self._startup_checks.stop()
+        if self._startup_checks is not None:
+            self._startup_checks.stop()
 
     # --- Aide -------------------------------------------------------------------------------
 
     def show_about(self) -> None:
         from ui.about import show_about
 
-        show_about(self, self._ws.schema_version)
+        show_about(self, self._ws.schema_version if self._ws is not None else None)
 
     # --- closing ----------------------------------------------------------------------------
 
