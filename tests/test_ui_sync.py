@@ -148,6 +148,12 @@ def test_a_file_prepared_on_one_machine_brings_its_structure_to_the_other(
     dialog.close()
 
     window_b = make_window(b)
+
+    def structures_tile() -> str:
+        tiles = {t.caption_label.text(): t.value_label.text() for t in window_b.dashboard.tiles}
+        return tiles["Structures"]
+
+    qtbot.waitUntil(lambda: structures_tile() == "0")
     structures_b = window_b.show_section("structures")
     assert "Ressourcerie du Tonnerrois" not in _structure_names(structures_b)
     page_b = sync_page(window_b)
@@ -169,6 +175,9 @@ def test_a_file_prepared_on_one_machine_brings_its_structure_to_the_other(
     assert fields["Dernier fichier envoyé"] == "jamais"
     assert fields["Dernier fichier reçu"].startswith(texts.when(dt.datetime.now())[:-6])
     assert window_b.statusBar().currentMessage().startswith("Synchronisation importée")
+    # The dashboard counts it too when shown again.
+    window_b.show_section("tableau-de-bord")
+    qtbot.waitUntil(lambda: structures_tile() == str(lists.count(b.ws, "structures")) != "0")
 
 
 def test_the_prepared_file_targets_the_selected_peer_and_says_what_it_acknowledged(

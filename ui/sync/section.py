@@ -71,6 +71,7 @@ class SyncSection(ListSection):
         self.memory = SessionPassphrase()
         self.sync_status: SyncStatus | None = None
         self.dialog: QDialog | None = None
+        self._conflicts_stale = False
 
         self.conflicts = ConflictsPanel(ws)
         self.conflicts.resolved.connect(self._resolved)
@@ -198,6 +199,9 @@ class SyncSection(ListSection):
         super().ensure_loaded()
         if first:
             self.load_sync()
+        elif self._conflicts_stale:
+            self._conflicts_stale = False
+            self.conflicts.load()
 
     def refresh(self) -> None:
         super().refresh()
@@ -222,8 +226,12 @@ class SyncSection(ListSection):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """A write made elsewhere (an edit, an undo) may close a conflict: read them again."""
-        if self.model.loaded and changes:
+        if not (self.model.loaded and changes):
+            return
+        if self.isVisible():
             self.conflicts.load()
+        else:  # read when the section is shown again
+            self._conflicts_stale = True
 
     # --- the selected peer --------------------------------------------------------------------
 
