@@ -242,3 +242,53 @@ def test_follow_ups_minutes_lists_and_agenda_view(net) -> None:
     assert svc.list_meetings(net.ws, organisation_id=net.orgs["ESIA"])[0].id == meeting_id
     week = svc.agenda(net.ws, DAY, DAY + dt.timedelta(days=6))
     assert len(week) == 4 and week[0].label == "matin" and week[0].title == "GT5 – réunion 2"
+
+
+def test_a_reference_never_glues_two_numbers(net):
+    assert svc.reference("CP", 5) == "CP5"
+    assert svc.reference("GT5", 4) == "GT5 n°\u00a04"  # never « GT54 »
+    assert svc.reference("Groupe emploi", 2) == "Groupe emploi\u00a02"
+    gt = make_meeting(net, kind="groupe_travail", title="GT5 – réunion 4")
+    svc.update_meeting(net.ws, gt, svc.MeetingInput(kind="groupe_travail", title="GT5 – réunion 4",
+                                                    series="GT5", number=4))
+    assert svc.get_meeting(net.ws, gt).reference == "GT5 n°\u00a04"
+    assert svc.resolve_meeting(net.ws, "GT5 n° 4") == gt
+    assert svc.resolve_meeting(net.ws, "gt54") == gt  # as typed before
+
+
+def test_meeting_writes_carry_an_undo_step_that_restores_the_data(net):
+    from app.services.undo import UndoStack
+
+    stack = UndoStack()
+    fassi = net.people["Fassi"]
+    saved = svc.create_meeting(net.ws, svc.MeetingInput(
+        kind="copil", title="COPIL de l'undo",
+        sessions=svc.default_sessions(dt.date(2031, 3, 4), 1)))
+    stack.push(saved.changes.undo)
+    assert stack.undo_text == "Annuler « Créer la réunion COPIL de l'undo »"
+    changes = svc.update_meeting(net.ws, saved.id, svc.MeetingInput(
+        kind="copil", title="COPIL de l'undo", status="annulee"))
+    stack.push(changes.undo)
+    added = svc.add_participants(net.ws, saved.id, [fassi])
+    stack.push(added.changes.undo)
+    assert added.changes.undo.label == "Inviter 1\u00a0personne à COPIL de l'undo"
+    stack.push(svc.set_invitation_status(net.ws, saved.id, fassi, "excuse").undo)
+
+    stack.undo(net.ws)
+    assert svc.get_meeting(net.ws, saved.id).participants[0].invitation_status == "invite"
+    stack.undo(net.ws)
+    assert svc.get_meeting(net.ws, saved.id).participants == ()
+    stack.undo(net.ws)
+    assert svc.get_meeting(net.ws, saved.id).status == "prevue"
+    stack.undo(net.ws)
+    assert all(m.id != saved.id for m in svc.list_meetings(net.ws))
+    for _ in range(4):
+        stack.redo(net.ws)
+    detail = svc.get_meeting(net.ws, saved.id)
+    assert detail.status == "annulee" and len(detail.sessions) == 2
+    assert [p.invitation_status for p in detail.participants] == ["excuse"]
+
+    removed = svc.delete_meeting(net.ws, saved.id)
+    assert removed.undo.label == "Supprimer la réunion COPIL de l'undo"
+    removed.undo.undo(net.ws)
+    assert len(svc.get_meeting(net.ws, saved.id).sessions) == 2

@@ -31,7 +31,7 @@ PASSWORD = "un-secret-solide"
 @pytest.fixture(autouse=True)
 def no_unexpected_message_box(monkeypatch):
     def unexpected(*args, **_kwargs):
-        raise AssertionError(f"boîte de dialogue inattendue : {args[1:3]}")
+        raise AssertionError(f"boîte de dialogue inattendue\u00a0: {args[1:3]}")
 
     for name in ("question", "warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
@@ -156,7 +156,7 @@ def test_search_then_sign_with_the_mouse(kiosk, demo_ws, qtbot):
     assert kiosk.stack.currentIndex() == KioskWindow.PAGE_LIST
     assert kiosk.thanks_label.isVisible()
     assert kiosk.thanks_label.text() == (
-        f"Merci, {target.display_name} : votre signature est enregistrée.")
+        f"Merci, {target.display_name}\u00a0: votre signature est enregistrée.")
     assert kiosk.last_save_ms is not None and kiosk.last_save_ms < 100
     assert kiosk.search_field.text() == ""
     entry = next(e for e in kiosk.kiosk.entries if e.person_id == target.person_id)
@@ -253,7 +253,7 @@ def test_the_countersignature_seals_the_session_and_further_changes_are_refused(
 
     assert kiosk.stack.currentIndex() == KioskWindow.PAGE_LIST
     assert kiosk.thanks_label.text() == (
-        f"Créneau clos : contre-signé par {trainer.display_name}. Merci.")
+        f"Créneau clos\u00a0: contre-signé par {trainer.display_name}. Merci.")
     session = next(s for s in svc.get_meeting(demo_ws, kiosk.meeting_id).sessions
                    if s.id == session_id)
     assert session.sealed and session.sealed_by == trainer.display_name
@@ -274,7 +274,7 @@ def test_the_countersignature_seals_the_session_and_further_changes_are_refused(
 
     kiosk.leave()
     assert window.statusBar().currentMessage() == (
-        "Mode émargement terminé : 1\u00a0signature recueillie, 1\u00a0créneau clos.")
+        "Mode émargement terminé\u00a0: 1\u00a0signature recueillie, 1\u00a0créneau clos.")
     page = window.section_page("reunions")
     assert page.current.id == kiosk.meeting_id
     assert page.current.sessions[0].sealed

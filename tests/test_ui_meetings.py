@@ -40,7 +40,7 @@ def no_unexpected_message_box(monkeypatch):
     """A message box nobody expected fails the test instead of waiting for a click."""
 
     def unexpected(*args, **_kwargs):
-        raise AssertionError(f"boîte de dialogue inattendue : {args[1:3]}")
+        raise AssertionError(f"boîte de dialogue inattendue\u00a0: {args[1:3]}")
 
     for name in ("question", "warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
@@ -184,7 +184,7 @@ def test_the_next_number_of_a_series_is_proposed(page, demo_ws, qtbot):
     dialog.propose_number()
     assert dialog.number_spin.value() == 1
     assert dialog.series_note.text() == (
-        "Première réunion de la série « Nouvelle série » : « Nouvelle série1 ».")
+        "Première réunion de la série « Nouvelle série »\u00a0: « Nouvelle série\u00a01 ».")
     dialog.done(0)
 
 
@@ -228,7 +228,7 @@ def test_a_signed_session_can_no_longer_be_removed(page, demo_ws):
     dialog.remove_session()
     assert dialog.sessions_table.rowCount() == len(done.sessions)
     assert dialog.fields["sessions"].error_text() == (
-        f"Le créneau du {svc.fmt.date_long(done.sessions[0].date)} est scellé : il ne peut "
+        f"Le créneau du {svc.fmt.date_long(done.sessions[0].date)} est scellé\u00a0: il ne peut "
         "plus être modifié.")
     assert not dialog.sessions_table.cellWidget(0, 0).isEnabled()
     dialog.reject()
@@ -336,7 +336,7 @@ def test_invite_everyone_from_the_previous_meeting_of_the_series(page, demo_ws):
     wanted = {p.person_id for p in previous.participants if p.invitation_status != "desinscrit"}
     assert result is not None and result.added == len(wanted)
     assert {p.person_id for p in dialog.panel.participants} == wanted
-    assert dialog.panel.message.text().startswith(f"Depuis « {previous.reference} » : ")
+    assert dialog.panel.message.text().startswith(f"Depuis « {previous.reference} »\u00a0: ")
     dialog.reject()
 
 
@@ -380,8 +380,8 @@ def test_import_a_list_previews_then_creates_the_unknown(page, demo_ws, qtbot, t
     qtbot.waitUntil(lambda: importer.preview is not None, timeout=10_000)
     assert importer.table.rowCount() == 3
     outcomes = [importer.table.item(r, 5).text() for r in range(3)]
-    assert outcomes == ["à inviter", "inconnu(e) : contact absent de la base",
-                        "rejetée : nom manquant"]
+    assert outcomes == ["à inviter", "inconnu(e)\u00a0: contact absent de la base",
+                        "rejetée\u00a0: nom manquant"]
     assert "Rien n'est encore enregistré" in importer.summary.text()
     assert svc.get_meeting(demo_ws, meeting_id).participants == ()
     assert importer.create_button.isEnabled()
@@ -389,7 +389,7 @@ def test_import_a_list_previews_then_creates_the_unknown(page, demo_ws, qtbot, t
     qtbot.waitUntil(lambda: panel.dialog is None, timeout=10_000)
     names = panel.names()
     assert known.display_name in names and "Zoé NOUVELLE-PERSONNE" in names
-    assert panel.message.text() == ("Liste « inscrits.csv » : 2\u00a0personnes invitées, dont "
+    assert panel.message.text() == ("Liste « inscrits.csv »\u00a0: 2\u00a0personnes invitées, dont "
                                     "1\u00a0personne créée.")
     dialog.reject()
 

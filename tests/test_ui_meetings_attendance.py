@@ -35,7 +35,7 @@ TODAY = dt.date.today()
 @pytest.fixture(autouse=True)
 def no_unexpected_message_box(monkeypatch):
     def unexpected(*args, **_kwargs):
-        raise AssertionError(f"boîte de dialogue inattendue : {args[1:3]}")
+        raise AssertionError(f"boîte de dialogue inattendue\u00a0: {args[1:3]}")
 
     for name in ("question", "warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
@@ -243,7 +243,7 @@ def test_minutes_take_presents_from_attendance_and_save_follow_ups(page, meeting
     QTest.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert dialog.fields_follow.error_text() == (
-        "Action 2 : décrivez l'action de suivi (ou retirez la ligne).")
+        "Action 2\u00a0: décrivez l'action de suivi (ou retirez la ligne).")
     dialog.set_follow_up(row, "Relancer les excusés", "Quelqu'un d'extérieur")
     dialog.author_edit.setText("Séverine Mercier")
     dialog.date_edit.set_value(TODAY)

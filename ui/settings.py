@@ -114,3 +114,22 @@ def save_import_mapping(target: str, mapping: dict[str, str]) -> None:
     store = _store()
     store.setValue(f"import/{target}/correspondance", json.dumps(remembered, ensure_ascii=False))
     store.sync()
+
+
+# --- meetings: the view last chosen (« Liste », « Semaine » or « Mois ») ------------------
+
+MEETINGS_VIEWS = ("list", "week", "month")
+
+
+def meetings_view() -> str:
+    """The meetings view the user last chose: ``list`` (default), ``week`` or ``month``."""
+    value = str(_store().value("reunions/vue") or "")
+    return value if value in MEETINGS_VIEWS else "list"
+
+
+def set_meetings_view(view: str) -> None:
+    if view not in MEETINGS_VIEWS:
+        return
+    store = _store()
+    store.setValue("reunions/vue", view)
+    store.sync()

@@ -276,6 +276,19 @@ def _meeting_where(q: ListQuery) -> list[ColumnElement[bool]]:
             out.append(Meeting.status == value)
         elif key == "action":
             out.append(Meeting.action_id == value)
+        elif key == "structure":
+            # Organised by the structure, or one of its people invited on its behalf.
+            invited = (
+                select(Participant.id)
+                .where(
+                    Participant.meeting_id == Meeting.id,
+                    Participant.organisation_id == value,
+                    Participant.deleted.is_(False),
+                )
+                .correlate(Meeting)
+                .exists()
+            )
+            out.append(or_(Meeting.organiser_org_id == value, invited))
     return out
 
 

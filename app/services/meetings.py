@@ -38,6 +38,7 @@ from app.domain import formatting as fmt
 from app.domain import labels
 from app.domain.text import fold
 from app.errors import NotFound, ValidationError
+from app.services.undo import ChangeRecorder, UndoStep
 from app.services.workspace import ChangeSet, Workspace
 from app.storage.ids import participant_id
 from app.storage.models import (
@@ -113,6 +114,14 @@ class MinutesInput:
     decisions: str = ""
     author: str = ""
     date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Changes(ChangeSet):
+    """What a write changed, with its undo step (``None`` when there is nothing to undo):
+    the views refresh from the first, the window's Édition menu keeps the second."""
+
+    undo: UndoStep | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -296,13 +305,35 @@ class ImportReport:
 
 
 class _Changes:
-    def __init__(self) -> None:
+    """Collects, inside a unit of work, what a write changes and the values before it.
+
+    ``track(row)`` before changing an existing row, ``add(row)`` after adding a new one;
+    ``result(label)`` (still inside the unit) gives the :class:`Changes` with its undo step.
+    """
+
+    def __init__(self, s: Session) -> None:
+        self.recorder = ChangeRecorder(s)
         self.created: list[tuple[str, str]] = []
         self.updated: list[tuple[str, str]] = []
         self.deleted: list[tuple[str, str]] = []
 
-    def result(self) -> ChangeSet:
-        return ChangeSet(tuple(self.created), tuple(self.updated), tuple(self.deleted))
+    def track(self, row):  # noqa: ANN001, ANN201 - any synced row, returned
+        return self.recorder.track(row)
+
+    def add(self, row) -> None:  # noqa: ANN001
+        self.recorder.created(row)
+        self.created.append((row.__tablename__, row.id))
+
+    def result(self, label: str) -> Changes:
+        step = self.recorder.step(label)
+        return Changes(tuple(self.created), tuple(self.updated), tuple(self.deleted),
+                       undo=step if step else None)
+
+
+def _short(text: str, size: int = 60) -> str:
+    """A title for an undo label (« Modifier la réunion COPIL n° 5 »), long ones shortened."""
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size - 1].rstrip() + "…"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -314,10 +345,19 @@ def display_name(first_name: str, last_name: str) -> str:
 
 
 def reference(series: str, number: int | None) -> str:
-    """« CP4 »: the series followed by the number (as the detail pane shows it)."""
+    """« CP4 »: the series followed by the number (as the detail pane shows it).
+
+    A series that ends with a digit gets « n° » (« GT5 n° 4 », never « GT54 »); a series of
+    several words gets a space (« Groupe emploi 2 »)."""
     if not series:
         return ""
-    return f"{series}{number}" if number is not None else series
+    if number is None:
+        return series
+    if series[-1].isdigit():
+        return f"{series} n°\u00a0{number}"
+    if any(c.isspace() for c in series):
+        return f"{series}\u00a0{number}"
+    return f"{series}{number}"
 
 
 def session_label_for(start: dt.time, end: dt.time) -> str:
@@ -467,6 +507,7 @@ def _set_agenda(s: Session, meeting_id: str, items: Sequence[AgendaItemInput], c
         if pos < len(existing):
             row = existing[pos]
             if (row.text, row.presenter, row.position) != (item.text.strip(), item.presenter.strip(), pos):
+                ch.track(row)
                 row.text, row.presenter, row.position = item.text.strip(), item.presenter.strip(), pos
                 ch.updated.append(("agenda_items", row.id))
         else:
@@ -474,8 +515,9 @@ def _set_agenda(s: Session, meeting_id: str, items: Sequence[AgendaItemInput], c
                              presenter=item.presenter.strip())
             s.add(row)
             s.flush()
-            ch.created.append(("agenda_items", row.id))
+            ch.add(row)
     for row in existing[len(items):]:
+        ch.track(row)
         row.deleted = True
         ch.deleted.append(("agenda_items", row.id))
 
@@ -491,7 +533,7 @@ def _new_session(s: Session, meeting_id: str, data: SessionInput, ch: _Changes) 
     )
     s.add(row)
     s.flush()
-    ch.created.append(("sessions", row.id))
+    ch.add(row)
     return row
 
 
@@ -501,28 +543,29 @@ def _new_session(s: Session, meeting_id: str, data: SessionInput, ch: _Changes) 
 def create_meeting(ws: Workspace, data: MeetingInput) -> Saved:
     """Create a meeting with its sessions and agenda."""
     _validate_meeting(data)
-    ch = _Changes()
     with ws.unit(write=True) as s:
+        ch = _Changes(s)
         _check_refs(s, data)
         _check_series_free(s, data, None)
         m = Meeting(kind=data.kind, title=data.title.strip())
         _apply_fields(m, data)
         s.add(m)
         s.flush()
-        ch.created.append(("meetings", m.id))
+        ch.add(m)
         for sess in data.sessions or ():
             _new_session(s, m.id, sess, ch)
         if data.agenda:
             _set_agenda(s, m.id, data.agenda, ch)
-        return Saved(m.id, ch.result())
+        return Saved(m.id, ch.result(f"Créer la réunion {_short(m.title)}"))
 
 
-def update_meeting(ws: Workspace, meeting_id: str, data: MeetingInput) -> ChangeSet:
+def update_meeting(ws: Workspace, meeting_id: str, data: MeetingInput) -> Changes:
     """Save the form. ``data.sessions`` (when given) replaces the sessions, keeping matching ones."""
     _validate_meeting(data)
-    ch = _Changes()
     with ws.unit(write=True) as s:
+        ch = _Changes(s)
         m = _meeting(s, meeting_id)
+        ch.track(m)
         _check_refs(s, data)
         _check_series_free(s, data, m.id)
         before = (m.kind, m.title, m.series, m.number, m.action_id, m.organiser_id,
@@ -538,7 +581,7 @@ def update_meeting(ws: Workspace, meeting_id: str, data: MeetingInput) -> Change
             _set_agenda(s, m.id, data.agenda, ch)
         if data.sessions is not None:
             _replace_sessions(s, m.id, data.sessions, ch)
-    return ch.result()
+        return ch.result(f"Modifier la réunion {_short(m.title)}")
 
 
 def _replace_sessions(s: Session, meeting_id: str, wanted: Sequence[SessionInput], ch: _Changes) -> None:
@@ -554,28 +597,32 @@ def _replace_sessions(s: Session, meeting_id: str, wanted: Sequence[SessionInput
             keep.add(row.id)
             label = data.label or row.label
             if label != row.label:
+                ch.track(row)
                 row.label = label
                 ch.updated.append(("sessions", row.id))
     for row in remaining.values():
         _check_removable(s, row)
+        ch.track(row)
         row.deleted = True
         ch.deleted.append(("sessions", row.id))
 
 
-def delete_meeting(ws: Workspace, meeting_id: str) -> ChangeSet:
+def delete_meeting(ws: Workspace, meeting_id: str) -> Changes:
     """Delete a meeting (a tombstone). Refused when any of its sessions holds evidence."""
-    ch = _Changes()
     with ws.unit(write=True) as s:
+        ch = _Changes(s)
         m = _meeting(s, meeting_id)
         sessions = _live_sessions(s, m.id)
         for row in sessions:
             _check_removable(s, row)
+        ch.track(m)
         m.deleted = True
         ch.deleted.append(("meetings", m.id))
         for row in sessions:
+            ch.track(row)
             row.deleted = True
             ch.deleted.append(("sessions", row.id))
-    return ch.result()
+        return ch.result(f"Supprimer la réunion {_short(m.title)}")
 
 
 def next_in_series(ws: Workspace, series: str) -> NextInSeries:
@@ -613,8 +660,12 @@ def resolve_meeting(ws: Workspace, ref: str) -> str:
             select(Meeting.id, Meeting.title, Meeting.series, Meeting.number)
             .where(Meeting.deleted.is_(False))
         ).all()
-    wanted = fold(ref).replace(" ", "")
-    by_ref = [r for r in rows if r.series and fold(reference(r.series, r.number)).replace(" ", "") == wanted]
+    def squeezed(text: str) -> str:
+        return re.sub(r"\s+", "", fold(text))
+
+    wanted = squeezed(ref)
+    by_ref = [r for r in rows if r.series and wanted in (
+        squeezed(reference(r.series, r.number)), squeezed(f"{r.series}{r.number or ''}"))]
     if len(by_ref) == 1:
         return by_ref[0].id
     folded = fold(ref)
@@ -887,44 +938,50 @@ def _check_removable(s: Session, row: MeetingSession) -> None:
 
 
 def add_session(ws: Workspace, meeting_id: str, data: SessionInput) -> Saved:
-    ch = _Changes()
     with ws.unit(write=True) as s:
+        ch = _Changes(s)
         m = _meeting(s, meeting_id)
         row = _new_session(s, m.id, data, ch)
-        return Saved(row.id, ch.result())
+        return Saved(row.id, ch.result(f"Ajouter un créneau à {_short(m.title)}"))
 
 
-def update_session(ws: Workspace, session_id: str, data: SessionInput) -> ChangeSet:
+def update_session(ws: Workspace, session_id: str, data: SessionInput) -> Changes:
     """Change a session's date, times or label (refused once signed or sealed)."""
     _validate_session(data)
     with ws.unit(write=True) as s:
+        ch = _Changes(s)
         row = _live(s, MeetingSession, session_id, "Ce créneau")
         moved = (row.date, row.start_time, row.end_time) != (data.date, data.start_time, data.end_time)
         if moved or row.sealed:
             _check_removable(s, row)
+        ch.track(row)
         row.date, row.start_time, row.end_time = data.date, data.start_time, data.end_time
         row.label = data.label or session_label_for(data.start_time, data.end_time)
-    return ChangeSet(updated=(("sessions", session_id),))
+        ch.updated.append(("sessions", session_id))
+        return ch.result(f"Modifier le créneau du {fmt.date_long(row.date)}")
 
 
-def remove_session(ws: Workspace, session_id: str) -> ChangeSet:
+def remove_session(ws: Workspace, session_id: str) -> Changes:
     with ws.unit(write=True) as s:
+        ch = _Changes(s)
         row = _live(s, MeetingSession, session_id, "Ce créneau")
         _check_removable(s, row)
+        ch.track(row)
         row.deleted = True
-    return ChangeSet(deleted=(("sessions", session_id),))
+        ch.deleted.append(("sessions", session_id))
+        return ch.result(f"Retirer le créneau du {fmt.date_long(row.date)}")
 
 
 # --------------------------------------------------------------------------- agenda, minutes
 
 
-def set_agenda(ws: Workspace, meeting_id: str, items: Sequence[AgendaItemInput]) -> ChangeSet:
+def set_agenda(ws: Workspace, meeting_id: str, items: Sequence[AgendaItemInput]) -> Changes:
     """Replace the *ordre du jour* by ``items`` in this order (empty items dropped)."""
-    ch = _Changes()
     with ws.unit(write=True) as s:
-        _meeting(s, meeting_id)
+        ch = _Changes(s)
+        m = _meeting(s, meeting_id)
         _set_agenda(s, meeting_id, items, ch)
-    return ch.result()
+        return ch.result(f"Modifier l'ordre du jour de {_short(m.title)}")
 
 
 def _validate_follow_up(data: FollowUpInput) -> None:
@@ -943,24 +1000,31 @@ def add_follow_up(ws: Workspace, meeting_id: str, data: FollowUpInput) -> Saved:
                            done=data.done)
         s.add(row)
         s.flush()
-        return Saved(row.id, ChangeSet(created=(("follow_up_items", row.id),)))
+        ch = _Changes(s)
+        ch.add(row)
+        return Saved(row.id, ch.result(f"Ajouter l'action de suivi {_short(row.text, 40)}"))
 
 
-def update_follow_up(ws: Workspace, item_id: str, data: FollowUpInput) -> ChangeSet:
+def update_follow_up(ws: Workspace, item_id: str, data: FollowUpInput) -> Changes:
     _validate_follow_up(data)
     with ws.unit(write=True) as s:
-        row = _live(s, FollowUpItem, item_id, "Cette action de suivi")
+        ch = _Changes(s)
+        row = ch.track(_live(s, FollowUpItem, item_id, "Cette action de suivi"))
         if data.owner_id:
             _live(s, Person, data.owner_id, "Le responsable choisi")
         row.text, row.owner_id, row.owner_label = data.text.strip(), data.owner_id, data.owner_label.strip()
         row.due_date, row.done = data.due_date, data.done
-    return ChangeSet(updated=(("follow_up_items", item_id),))
+        ch.updated.append(("follow_up_items", item_id))
+        return ch.result(f"Modifier l'action de suivi {_short(row.text, 40)}")
 
 
-def remove_follow_up(ws: Workspace, item_id: str) -> ChangeSet:
+def remove_follow_up(ws: Workspace, item_id: str) -> Changes:
     with ws.unit(write=True) as s:
-        _live(s, FollowUpItem, item_id, "Cette action de suivi").deleted = True
-    return ChangeSet(deleted=(("follow_up_items", item_id),))
+        ch = _Changes(s)
+        row = ch.track(_live(s, FollowUpItem, item_id, "Cette action de suivi"))
+        row.deleted = True
+        ch.deleted.append(("follow_up_items", item_id))
+        return ch.result(f"Supprimer l'action de suivi {_short(row.text, 40)}")
 
 
 def save_minutes(ws: Workspace, meeting_id: str, data: MinutesInput) -> ChangeSet:
@@ -968,10 +1032,12 @@ def save_minutes(ws: Workspace, meeting_id: str, data: MinutesInput) -> ChangeSe
     if data.date is not None and data.date > dt.date.today() + dt.timedelta(days=1):
         raise ValidationError("La date du compte rendu ne peut pas être dans le futur.", field="date")
     with ws.unit(write=True) as s:
-        m = _meeting(s, meeting_id)
+        ch = _Changes(s)
+        m = ch.track(_meeting(s, meeting_id))
         m.minutes, m.decisions = data.minutes.strip(), data.decisions.strip()
         m.minutes_author, m.minutes_date = data.author.strip(), data.date
-    return ChangeSet(updated=(("meetings", meeting_id),))
+        ch.updated.append(("meetings", meeting_id))
+        return ch.result(f"Enregistrer le compte rendu de {_short(m.title)}")
 
 
 # --------------------------------------------------------------------------- participants
@@ -1026,8 +1092,9 @@ def _add(
             row = Participant(id=pk, meeting_id=meeting_id, person_id=pid,
                               organisation_id=orgs.get(pid), role=role, invitation_status=status)
             s.add(row)
-            ch.created.append(("participants", pk))
+            ch.add(row)
         else:  # re-invited after removal: revive the same record (same id everywhere)
+            ch.track(row)
             row.deleted, row.role, row.invitation_status = False, role, status
             row.organisation_id = orgs.get(pid, row.organisation_id)
             ch.updated.append(("participants", pk))
@@ -1046,9 +1113,9 @@ def add_participants(
 ) -> AddResult:
     """Invite people one by one (people already invited are left as they are)."""
     _check_role_status(role, status)
-    ch = _Changes()
     with ws.unit(write=True) as s:
-        _meeting(s, meeting_id)
+        ch = _Changes(s)
+        m = _meeting(s, meeting_id)
         found = set(
             s.execute(
                 select(Person.id).where(Person.id.in_(list(person_ids)), Person.deleted.is_(False))
@@ -1058,7 +1125,12 @@ def add_participants(
         if missing:
             raise NotFound(f"{len(missing)} personne(s) introuvable(s) ou supprimée(s).")
         added, already = _add(s, meeting_id, person_ids, ch, role=role, status=status)
-    return AddResult(added, already, ch.result())
+        return AddResult(added, already, ch.result(_invite_label(added, m)))
+
+
+def _invite_label(added: int, m: Meeting) -> str:
+    """« Inviter 3 personnes à COPIL n° 5 »."""
+    return f"Inviter {fmt.plural(added, 'personne')} à {_short(m.title)}"
 
 
 def _people_query_live():  # noqa: ANN202
@@ -1069,10 +1141,10 @@ def _people_query_live():  # noqa: ANN202
 
 def add_structure_contacts(ws: Workspace, meeting_id: str, organisation_ids: Sequence[str]) -> AddResult:
     """Invite every current contact of the chosen structures (they represent that structure)."""
-    ch = _Changes()
     today = dt.date.today()
     with ws.unit(write=True) as s:
-        _meeting(s, meeting_id)
+        ch = _Changes(s)
+        m = _meeting(s, meeting_id)
         rows = s.execute(
             select(Affiliation.person_id, Affiliation.organisation_id)
             .join(Person, Person.id == Affiliation.person_id)
@@ -1086,7 +1158,7 @@ def add_structure_contacts(ws: Workspace, meeting_id: str, organisation_ids: Seq
         ).all()
         orgs = {r.person_id: r.organisation_id for r in rows}
         added, already = _add(s, meeting_id, list(orgs), ch, organisations=orgs)
-    return AddResult(added, already, ch.result())
+        return AddResult(added, already, ch.result(_invite_label(added, m)))
 
 
 def add_by_criteria(
@@ -1105,9 +1177,9 @@ def add_by_criteria(
     unknown = [c for c in categories if c not in labels.PERSON_CATEGORIES]
     if unknown:
         raise ValidationError(f"Catégorie inconnue : « {unknown[0]} ».", field="categories")
-    ch = _Changes()
     with ws.unit(write=True) as s:
-        _meeting(s, meeting_id)
+        ch = _Changes(s)
+        m = _meeting(s, meeting_id)
         q = _people_query_live()
         if categories:
             q = q.where(Person.category.in_(list(categories)))
@@ -1129,7 +1201,7 @@ def add_by_criteria(
             q = q.where(Person.id.in_(org_q))
         ids = list(s.execute(q).scalars())
         added, already = _add(s, meeting_id, ids, ch)
-    return AddResult(added, already, ch.result())
+        return AddResult(added, already, ch.result(_invite_label(added, m)))
 
 
 def previous_in_series(ws: Workspace, meeting_id: str) -> str | None:
@@ -1154,10 +1226,10 @@ def add_from_previous(ws: Workspace, meeting_id: str, previous_id: str | None = 
     previous_id = previous_id or previous_in_series(ws, meeting_id)
     if previous_id is None:
         raise ValidationError("Aucune réunion précédente dans cette série.", field="previous")
-    ch = _Changes()
     added = already = 0
     with ws.unit(write=True) as s:
-        _meeting(s, meeting_id)
+        ch = _Changes(s)
+        m = _meeting(s, meeting_id)
         _meeting(s, previous_id)
         rows = s.execute(
             select(Participant.person_id, Participant.role, Participant.organisation_id)
@@ -1171,26 +1243,36 @@ def add_from_previous(ws: Workspace, meeting_id: str, previous_id: str | None = 
             orgs = {r.person_id: r.organisation_id for r in group if r.organisation_id}
             a, b = _add(s, meeting_id, [r.person_id for r in group], ch, role=role, organisations=orgs)
             added, already = added + a, already + b
-    return AddResult(added, already, ch.result())
+        return AddResult(added, already, ch.result(_invite_label(added, m)))
 
 
-def set_invitation_status(ws: Workspace, meeting_id: str, person_id: str, status: str) -> ChangeSet:
+def _person_name(s: Session, person_id: str) -> str:
+    person = s.get(Person, person_id)
+    return display_name(person.first_name, person.last_name) if person is not None else ""
+
+
+def set_invitation_status(ws: Workspace, meeting_id: str, person_id: str, status: str) -> Changes:
     _check_role_status("participant", status)
     with ws.unit(write=True) as s:
-        row = _live(s, Participant, participant_id(meeting_id, person_id), "Cette invitation")
+        ch = _Changes(s)
+        row = ch.track(_live(s, Participant, participant_id(meeting_id, person_id), "Cette invitation"))
         row.invitation_status = status
-    return ChangeSet(updated=(("participants", row.id),))
+        ch.updated.append(("participants", row.id))
+        status_text = labels.label(labels.INVITATION_STATUSES, status).lower()
+        return ch.result(f"Marquer {_person_name(s, person_id)} {status_text}")
 
 
-def set_role(ws: Workspace, meeting_id: str, person_id: str, role: str) -> ChangeSet:
+def set_role(ws: Workspace, meeting_id: str, person_id: str, role: str) -> Changes:
     _check_role_status(role, "invite")
     with ws.unit(write=True) as s:
-        row = _live(s, Participant, participant_id(meeting_id, person_id), "Cette invitation")
+        ch = _Changes(s)
+        row = ch.track(_live(s, Participant, participant_id(meeting_id, person_id), "Cette invitation"))
         row.role = role
-    return ChangeSet(updated=(("participants", row.id),))
+        ch.updated.append(("participants", row.id))
+        return ch.result(f"Changer le rôle de {_person_name(s, person_id)}")
 
 
-def remove_participant(ws: Workspace, meeting_id: str, person_id: str) -> ChangeSet:
+def remove_participant(ws: Workspace, meeting_id: str, person_id: str) -> Changes:
     """Withdraw an invitation. Refused when the person has signed: mark them « désinscrit » instead."""
     with ws.unit(write=True) as s:
         row = _live(s, Participant, participant_id(meeting_id, person_id), "Cette invitation")
@@ -1206,8 +1288,11 @@ def remove_participant(ws: Workspace, meeting_id: str, person_id: str) -> Change
                 "Cette personne a déjà émargé : elle ne peut pas être retirée de la réunion.",
                 field="participants",
             )
+        ch = _Changes(s)
+        ch.track(row)
         row.deleted = True
-    return ChangeSet(deleted=(("participants", row.id),))
+        ch.deleted.append(("participants", row.id))
+        return ch.result(f"Retirer {_person_name(s, person_id)} des invités")
 
 
 # --------------------------------------------------------------------------- import a list
@@ -1299,11 +1384,11 @@ def import_participants(
         i = cols.get(key)
         return row[i].strip() if i is not None and i < len(row) else ""
 
-    ch = _Changes()
     out: list[ImportedRow] = []
     added = created = 0
     with ws.unit(write=not dry_run) as s:
-        _meeting(s, meeting_id)
+        ch = _Changes(s)
+        m = _meeting(s, meeting_id)
         people = s.execute(
             select(Person.id, Person.last_name, Person.first_name, Person.email)
             .where(Person.deleted.is_(False), Person.merged_into.is_(None))
@@ -1380,7 +1465,7 @@ def import_participants(
                 org = Organisation(name=org_text, tags=["ajoutée par l'import d'une liste"])
                 s.add(org)
                 s.flush()
-                ch.created.append(("organisations", org.id))
+                ch.add(org)
                 org_id = org.id
                 org_by_name[fold(org_text)] = org.id
             person = Person(last_name=last, first_name=first, email=email,
@@ -1388,13 +1473,13 @@ def import_participants(
                             consent_source="liste importée pour une réunion")
             s.add(person)
             s.flush()
-            ch.created.append(("people", person.id))
+            ch.add(person)
             if org_id:
                 aff = Affiliation(person_id=person.id, organisation_id=org_id,
                                   function=cell(row, "function"), is_primary=True)
                 s.add(aff)
                 s.flush()
-                ch.created.append(("affiliations", aff.id))
+                ch.add(aff)
                 affs.setdefault(person.id, set()).add(org_id)
             by_name.setdefault((fold(last), fold(first)), []).append(person.id)
             if email:
@@ -1406,4 +1491,6 @@ def import_participants(
             out.append(ImportedRow(**base, person_id=person.id, outcome="créé"))
         if progress:
             progress(total, total, "Liste lue.")
-    return ImportReport(tuple(out), added, created, ch.result())
+        changes = ch.result(f"Importer une liste d'invités dans {_short(m.title)}") \
+            if not dry_run else Changes()
+    return ImportReport(tuple(out), added, created, changes)

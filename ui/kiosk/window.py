@@ -22,7 +22,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt,
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -259,7 +258,7 @@ class KioskWindow(QWidget):
             grid.addWidget(button, n // 2, n % 2)
             self.session_buttons[session.id] = button
         if not self.meeting.sessions:
-            layout.addWidget(_label("Cette réunion n'a pas de créneau : ajoutez-en dans la fiche "
+            layout.addWidget(_label("Cette réunion n'a pas de créneau\u00a0: ajoutez-en dans la fiche "
                                     "de la réunion.", "kioskText"))
         layout.addLayout(grid)
         layout.addStretch(1)
@@ -307,7 +306,7 @@ class KioskWindow(QWidget):
         row.addWidget(self.count_label)
         row.addSpacing(16)
         self.countersign_button = _button("Clore le créneau (formateur)…")
-        self.countersign_button.setToolTip("Contre-signature du formateur ou de l'organisateur : "
+        self.countersign_button.setToolTip("Contre-signature du formateur ou de l'organisateur\u00a0: "
                                            "plus personne ne pourra signer ensuite.")
         self.countersign_button.clicked.connect(self.start_countersign)
         row.addWidget(self.countersign_button)
@@ -437,7 +436,7 @@ class KioskWindow(QWidget):
         sealed = self.kiosk.sealed
         self.closed_label.setVisible(sealed)
         if sealed:
-            self.closed_label.setText("Ce créneau est clos (contre-signé) : les signatures ne sont "
+            self.closed_label.setText("Ce créneau est clos (contre-signé)\u00a0: les signatures ne sont "
                                       "plus possibles. Merci de rendre l'ordinateur à "
                                       "l'organisateur.")
         for widget in (self.search_field, self.name_list, self.walk_in_button,
@@ -468,9 +467,9 @@ class KioskWindow(QWidget):
             self.empty_label.hide()
         else:
             self.empty_label.setText(
-                "Aucun nom ne correspond : vérifiez l'orthographe ou touchez « Je ne suis pas "
+                "Aucun nom ne correspond\u00a0: vérifiez l'orthographe ou touchez « Je ne suis pas "
                 "sur la liste »." if self.search_field.text().strip()
-                else "Personne n'est encore inscrit à cette réunion : touchez « Je ne suis pas "
+                else "Personne n'est encore inscrit à cette réunion\u00a0: touchez « Je ne suis pas "
                      "sur la liste ».")
             self.empty_label.show()
 
@@ -534,7 +533,7 @@ class KioskWindow(QWidget):
 
     def validate(self) -> None:
         if self.pad.is_empty or self.session_id is None:
-            self._pad_failed("La signature est vide : signez dans le cadre.")
+            self._pad_failed("La signature est vide\u00a0: signez dans le cadre.")
             return
         started = time.perf_counter()
         strokes, png = self.pad.strokes(), self.pad.to_png()
@@ -544,21 +543,21 @@ class KioskWindow(QWidget):
                     self.ws, SignatureInput(self.session_id, self._person.person_id, strokes, png))
                 self.changes.append(saved.changes)
                 self.signatures += 1
-                thanks = f"Merci, {self._person.display_name} : votre signature est enregistrée."
+                thanks = f"Merci, {self._person.display_name}\u00a0: votre signature est enregistrée."
             elif self._mode == "walk_in" and self._walk_in is not None:
                 result = attendance.add_walk_in(self.ws, self.session_id, self._walk_in,
                                                 strokes=strokes, png=png)
                 self.changes.append(result.changes)
                 self.signatures += 1
                 name = f"{self._walk_in.first_name.strip()} {self._walk_in.last_name.strip().upper()}"
-                thanks = f"Merci, {name} : vous êtes ajouté(e) à la liste et votre signature " \
+                thanks = f"Merci, {name}\u00a0: vous êtes ajouté(e) à la liste et votre signature " \
                          "est enregistrée."
             elif self._mode == "countersign":
                 signer = self.signer_combo.currentText().strip()
                 self.changes.append(attendance.seal_session(
                     self.ws, self.session_id, CountersignInput(signer, png, strokes)))
                 self.sealed += 1
-                thanks = f"Créneau clos : contre-signé par {signer}. Merci."
+                thanks = f"Créneau clos\u00a0: contre-signé par {signer}. Merci."
             else:
                 return
         except ValidationError as exc:
@@ -613,7 +612,7 @@ class KioskWindow(QWidget):
         wanted = fold(f"{first} {last}")
         if not errors and self.kiosk is not None and any(
                 fold(e.display_name) == wanted for e in self.kiosk.entries):
-            errors["last_name"] = (f"{first} {last.upper()} est déjà sur la liste : revenez à la "
+            errors["last_name"] = (f"{first} {last.upper()} est déjà sur la liste\u00a0: revenez à la "
                                    "liste et cherchez votre nom.")
         if errors:
             for key, text in errors.items():
@@ -652,10 +651,10 @@ class KioskWindow(QWidget):
         if self._may_close or self.officer_dialog is not None:
             return
         self._ask_officer(self.leave, "Quitter le mode émargement",
-                          "Réservé au chargé de mission : saisissez le mot de passe de "
+                          "Réservé au chargé de mission\u00a0: saisissez le mot de passe de "
                           "l'application pour quitter le mode émargement.",
-                          "Quitter le mode émargement et revenir à Maillage ?\n\nAucun mot de "
-                          "passe n'est défini (Outils › Réglages…) : n'importe qui peut le "
+                          "Quitter le mode émargement et revenir à Maillage\u00a0?\n\nAucun mot de "
+                          "passe n'est défini (Outils › Réglages…)\u00a0: n'importe qui peut le "
                           "quitter.")
 
     def request_change_session(self) -> None:
@@ -663,9 +662,9 @@ class KioskWindow(QWidget):
             return
         self._ask_officer(lambda: self.stack.setCurrentIndex(self.PAGE_SESSIONS),
                           "Changer de créneau",
-                          "Réservé au chargé de mission : saisissez le mot de passe de "
+                          "Réservé au chargé de mission\u00a0: saisissez le mot de passe de "
                           "l'application pour changer de créneau.",
-                          "Changer le créneau à faire signer ?")
+                          "Changer le créneau à faire signer\u00a0?")
 
     def _ask_officer(self, then, title: str, text: str, question: str) -> None:  # noqa: ANN001
         dialog = confirm_officer(self, self.ws, then, title=title, text=text, question=question)
@@ -699,7 +698,7 @@ class KioskWindow(QWidget):
                                     "signatures recueillies"))
         if self.sealed:
             parts.append(fmt.plural(self.sealed, "créneau clos", "créneaux clos"))
-        return "Mode émargement terminé" + (" : " + ", ".join(parts) if parts else "") + "."
+        return "Mode émargement terminé" + ("\u00a0: " + ", ".join(parts) if parts else "") + "."
 
     def merged_changes(self) -> ChangeSet:
         """Everything written while the kiosk was open, as one change set."""

@@ -29,14 +29,15 @@ from PySide6.QtWidgets import (
 
 from app.domain import formatting as fmt
 from app.services import lock as lock_service
-from app.services.meetings import SessionView
-from app.services.workspace import Workspace
+from app.services.meetings import Changes, SessionView
+from app.services.workspace import ChangeSet, Workspace
 from ui.conventions.background import prime_imports as prime_common_imports
 from ui.safety.work import Progress, Task, error_text, run_task
+from ui.undo import combined_step
 
 __all__ = [
     "OptionalTime", "Progress", "Task", "ask_reason", "confirm_officer", "error_text",
-    "prime_imports", "run_in_background", "session_short", "show_status",
+    "merged", "prime_imports", "run_in_background", "session_short", "show_status",
 ]
 
 # Modules the sheet, the minutes, the scans and the list import read on first use (Pillow
@@ -73,6 +74,22 @@ def run_in_background(owner: Any, fn: Callable[[Progress, Callable[[], bool]], A
     """``fn(progress, cancelled)`` off the GUI thread; callbacks only while ``owner`` lives."""
     prime_imports()
     return run_task(owner, fn, on_done, on_failed, on_progress)
+
+
+def merged(changes: list[ChangeSet], label: str = "") -> Changes:
+    """Several writes as one change set whose undo step undoes them all together.
+
+    The step is named ``label`` (by default, the name of the first write's step); a write
+    without an undo step (a signature, an attendance) is refreshed but not undone.
+    """
+    steps = [c.undo for c in changes if getattr(c, "undo", None)]
+    if len(steps) == 1 and not label:
+        step = steps[0]
+    else:
+        step = combined_step(label or (steps[0].label if steps else ""), steps)
+    return Changes(tuple(x for c in changes for x in c.created),
+                   tuple(x for c in changes for x in c.updated),
+                   tuple(x for c in changes for x in c.deleted), undo=step)
 
 
 def show_status(widget: QWidget, text: str, timeout: int = 8000) -> None:
@@ -127,7 +144,7 @@ def ask_reason(parent: QWidget, title: str, label: str) -> str | None:
             return None
         if text.strip():
             return text.strip()
-        QMessageBox.warning(parent, title, "Indiquez le motif : il est gardé dans le journal.")
+        QMessageBox.warning(parent, title, "Indiquez le motif\u00a0: il est gardé dans le journal.")
 
 
 # --- small widgets ---------------------------------------------------------------------------

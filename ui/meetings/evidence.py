@@ -43,7 +43,7 @@ def headline(report: EvidenceReport) -> str:
     if report.complete:
         return "✓ Justificatifs complets"
     if not report.due:
-        return f"À compléter après la réunion : {fmt.plural(n, 'élément')} à réunir"
+        return f"À compléter après la réunion\u00a0: {fmt.plural(n, 'élément')} à réunir"
     return f"{fmt.plural(n, 'élément manquant', 'éléments manquants')}"
 
 
@@ -64,7 +64,7 @@ def session_line(s, training: bool) -> str:  # noqa: ANN001 - a SessionEvidence
         parts.append(fmt.plural(s.scanned_pages, "page scannée", "pages scannées"))
     if training or s.sealed:
         parts.append("scellé" if s.sealed else "non scellé")
-    return f"{caption} : " + ", ".join(parts)
+    return f"{caption}\u00a0: " + ", ".join(parts)
 
 
 class EvidencePanel(QFrame):
@@ -80,8 +80,8 @@ class EvidencePanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(4)
-        rule = "formation : une signature par demi-journée" if report.rule == "formation" \
-            else "réunion : présents et excusés, compte rendu"
+        rule = "formation\u00a0: une signature par demi-journée" if report.rule == "formation" \
+            else "réunion\u00a0: présents et excusés, compte rendu"
         title = QLabel(f"Justificatifs ({rule})")
         title.setObjectName("evidenceTitle")
         title.setWordWrap(True)

@@ -55,7 +55,7 @@ from app.services.meetings import (
 from app.services.workspace import ChangeSet, Workspace
 from ui.conventions.fields import DateEdit, FieldBox, StructurePicker
 from ui.conventions.form import structure_search
-from ui.meetings.common import TimeEdit
+from ui.meetings.common import TimeEdit, merged
 from ui.meetings.participants import ParticipantsPanel, person_search
 
 TAB_GENERAL, TAB_SESSIONS, TAB_AGENDA, TAB_PARTICIPANTS = range(4)
@@ -95,8 +95,8 @@ class SessionRow:
 def removal_refused(row: SessionRow) -> str:
     """Why a session cannot be removed or moved (the service says the same when saving)."""
     if row.sealed:
-        return f"Le créneau du {fmt.date_long(row.date)} est scellé : il ne peut plus être modifié."
-    return (f"Le créneau du {fmt.date_long(row.date)} porte déjà des signatures : il ne peut "
+        return f"Le créneau du {fmt.date_long(row.date)} est scellé\u00a0: il ne peut plus être modifié."
+    return (f"Le créneau du {fmt.date_long(row.date)} porte déjà des signatures\u00a0: il ne peut "
             "plus être supprimé ni déplacé.")
 
 
@@ -155,6 +155,7 @@ class MeetingDialog(QDialog):
         self.setObjectName("meetingDialog")
         self.ws = ws
         self.meeting_id = meeting_id
+        self.creating = meeting_id is None
         self.detail: MeetingDetail | None = svc.get_meeting(ws, meeting_id) if meeting_id else None
         self.saved: Saved | None = None
         self.changes: list[ChangeSet] = []
@@ -239,7 +240,7 @@ class MeetingDialog(QDialog):
         self.title_edit.setMaxLength(300)
         self.title_edit.setPlaceholderText("ex. : Comité de pilotage n° 5 – Ressourcerie de Puisaye")
         self._add(form, "title", "&Titre *", self.title_edit,
-                  "Le titre exact de la convention : il est imprimé sur la feuille d'émargement.")
+                  "Le titre exact de la convention\u00a0: il est imprimé sur la feuille d'émargement.")
         series_row = QWidget()
         row = QHBoxLayout(series_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -285,7 +286,7 @@ class MeetingDialog(QDialog):
         self.speakers_label.setTextFormat(Qt.TextFormat.PlainText)
         self._add(form, "speakers", "Intervenant(e)s", self.speakers_label,
                   "Le rôle « Intervenant(e) » ou « Organisateur·rice » se donne dans l'onglet "
-                  "« Participants » ; leurs noms sont imprimés sur la feuille.")
+                  "« Participants »\u00a0; leurs noms sont imprimés sur la feuille.")
         self.place_edit = QLineEdit()
         self.place_edit.setPlaceholderText("ex. : Maison de l'emploi – salle du conseil")
         self._add(form, "place_name", "&Lieu", self.place_edit)
@@ -481,7 +482,7 @@ class MeetingDialog(QDialog):
         proposal = svc.next_in_series(self.ws, series)
         self.number_spin.setValue(proposal.number)
         if proposal.previous_meeting_id is None:
-            self.series_note.setText(f"Première réunion de la série « {series} » : "
+            self.series_note.setText(f"Première réunion de la série « {series} »\u00a0: "
                                      f"« {proposal.reference} ».")
         else:
             previous = svc.reference(series, proposal.number - 1)
@@ -699,10 +700,17 @@ class MeetingDialog(QDialog):
         return self.meeting_id
 
     def all_changes(self) -> ChangeSet:
-        created = tuple(x for c in self.changes for x in c.created)
-        updated = tuple(x for c in self.changes for x in c.updated)
-        deleted = tuple(x for c in self.changes for x in c.deleted)
-        return ChangeSet(created, updated, deleted)
+        """Everything the dialog wrote, as one step of the undo history: « Créer la réunion
+        COPIL n° 5 » (its sessions and invitations with it) or « Modifier la réunion … »."""
+        steps = [c for c in self.changes if getattr(c, "undo", None)]
+        title = " ".join(self.title_edit.text().split()) or (self.detail.title if self.detail else "")
+        if self.creating:
+            label = f"Créer la réunion {title}"
+        elif len(steps) > 1:
+            label = f"Modifier la réunion {title}"
+        else:
+            label = ""
+        return merged(self.changes, label)
 
     def accept(self) -> None:
         if self.save():

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -227,8 +226,8 @@ class AttendanceGridDialog(QDialog):
         title.setObjectName("panelTitle")
         title.setWordWrap(True)
         layout.addWidget(title)
-        help_text = QLabel("Espace : présent → absent → excusé · P, A, E, R : présent, absent, "
-                           "excusé, en retard · Suppr : effacer · flèches : se déplacer. "
+        help_text = QLabel("Espace\u00a0: présent → absent → excusé · P, A, E, R\u00a0: présent, absent, "
+                           "excusé, en retard · Suppr\u00a0: effacer · flèches\u00a0: se déplacer. "
                            "Chaque saisie est enregistrée aussitôt.")
         help_text.setObjectName("formNote")
         help_text.setWordWrap(True)
@@ -265,7 +264,7 @@ class AttendanceGridDialog(QDialog):
         self.all_present_button.clicked.connect(self.all_present)
         QShortcut(QKeySequence("Ctrl+T"), self, activated=self.all_present)
         self.officer_button = QPushButton("&Modifier en tant que responsable…")
-        self.officer_button.setToolTip("Corriger un créneau scellé : mot de passe et motif "
+        self.officer_button.setToolTip("Corriger un créneau scellé\u00a0: mot de passe et motif "
                                        "gardé dans le journal")
         self.officer_button.setAutoDefault(False)
         self.officer_button.clicked.connect(self.request_override)
@@ -348,7 +347,7 @@ class AttendanceGridDialog(QDialog):
     def _show_override(self, session: svc.SessionView | None) -> None:
         if session is not None and session.id in self.overrides:
             self.override_label.setText(
-                f"Créneau scellé, modifié en tant que responsable — motif : "
+                f"Créneau scellé, modifié en tant que responsable — motif\u00a0: "
                 f"« {self.overrides[session.id]} » (gardé dans le journal avec chaque "
                 "modification).")
             self.override_label.show()
@@ -406,7 +405,7 @@ class AttendanceGridDialog(QDialog):
     def _signed_refusal(self, row: int, column: int) -> bool:
         cell = self.grid.rows[row].cells[column - FIXED_COLUMNS]
         if cell.signed:
-            self.say(f"{self.grid.rows[row].display_name} a signé sur écran pour ce créneau : "
+            self.say(f"{self.grid.rows[row].display_name} a signé sur écran pour ce créneau\u00a0: "
                      "sa présence ne se change pas ici.")
             return True
         return False
@@ -418,7 +417,7 @@ class AttendanceGridDialog(QDialog):
         text = STATUS_TEXT.get(status or "", "sans statut")
         entry = self._entry(row, column, status,
                             arrival=True if status else None, departure=True if status else None)
-        return self._write([entry], f"{name} : {text.lower()}.")
+        return self._write([entry], f"{name}\u00a0: {text.lower()}.")
 
     def set_current(self, status: str | None) -> bool:
         cell = self.current_cell()
@@ -443,9 +442,9 @@ class AttendanceGridDialog(QDialog):
             return False
         self.reload()
         count = len(changes.created) + len(changes.updated)
-        self.say(f"{session_short(session)} : "
+        self.say(f"{session_short(session)}\u00a0: "
                  f"{fmt.plural(count, 'présence enregistrée', 'présences enregistrées')}."
-                 if count else f"{session_short(session)} : chacun avait déjà un statut.")
+                 if count else f"{session_short(session)}\u00a0: chacun avait déjà un statut.")
         if changes:
             self.changed.emit(changes)
         return True
@@ -457,7 +456,7 @@ class AttendanceGridDialog(QDialog):
         arrival, departure = self.arrival_edit.value(), self.departure_edit.value()
         status = self.status_at(*cell) or ("present" if arrival or departure else None)
         entry = self._entry(cell[0], cell[1], status, arrival=arrival, departure=departure)
-        return self._write([entry], f"{self.grid.rows[cell[0]].display_name} : heures "
+        return self._write([entry], f"{self.grid.rows[cell[0]].display_name}\u00a0: heures "
                                     "enregistrées.")
 
     # --- the officer ------------------------------------------------------------------------
@@ -469,11 +468,11 @@ class AttendanceGridDialog(QDialog):
         dialog = confirm_officer(
             self, self.ws, lambda: self._ask_reason(session),
             title="Modifier un créneau scellé",
-            text="Réservé au chargé de mission : saisissez le mot de passe de l'application "
+            text="Réservé au chargé de mission\u00a0: saisissez le mot de passe de l'application "
                  "pour modifier ce créneau scellé.",
             question=f"Le créneau « {session_short(session)} » est scellé (contre-signé par "
-                     f"{session.sealed_by}). Le modifier en tant que responsable ?\n\nUn motif "
-                     "vous sera demandé ; il est gardé dans le journal.")
+                     f"{session.sealed_by}). Le modifier en tant que responsable\u00a0?\n\nUn motif "
+                     "vous sera demandé\u00a0; il est gardé dans le journal.")
         self.officer_dialog = dialog
 
     def _ask_reason(self, session: svc.SessionView) -> None:

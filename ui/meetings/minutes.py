@@ -43,7 +43,7 @@ from app.services.meetings import FollowUpInput, MinutesInput
 from app.services.workspace import ChangeSet, Workspace
 from ui.conventions.fields import DateEdit, FieldBox, OptionalDate
 from ui.conventions.printing import preview_folder
-from ui.meetings.common import Task, error_text, run_in_background
+from ui.meetings.common import Task, error_text, merged, run_in_background
 from ui.meetings.printing import minutes_name, open_preview
 
 
@@ -183,7 +183,7 @@ class MinutesDialog(QDialog):
         column.setContentsMargins(6, 0, 0, 0)
         m = self.minutes
         column.addWidget(_heading(f"Présents ({len(m.present)})"))
-        self.present_view = self._list_view(m.present, "Aucune présence enregistrée : "
+        self.present_view = self._list_view(m.present, "Aucune présence enregistrée\u00a0: "
                                             "« Saisir les présences… » ou le mode émargement.")
         column.addWidget(self.present_view, 2)
         if m.beneficiaries_present:
@@ -349,7 +349,7 @@ class MinutesDialog(QDialog):
         rows = self.follow_up_rows()
         for n, r in enumerate(rows, start=1):
             if not r.text.strip():
-                self.fields_follow.set_error(f"Action {n} : décrivez l'action de suivi "
+                self.fields_follow.set_error(f"Action {n}\u00a0: décrivez l'action de suivi "
                                              "(ou retirez la ligne).")
                 self.follow_table.setCurrentCell(n - 1, 0)
                 return False
@@ -393,10 +393,7 @@ class MinutesDialog(QDialog):
         self.banner.show()
 
     def all_changes(self) -> ChangeSet:
-        created = tuple(x for c in self.changes for x in c.created)
-        updated = tuple(x for c in self.changes for x in c.updated)
-        deleted = tuple(x for c in self.changes for x in c.deleted)
-        return ChangeSet(created, updated, deleted)
+        return merged(self.changes)
 
     def accept(self) -> None:
         if self.save():
@@ -439,7 +436,7 @@ class MinutesDialog(QDialog):
         def failed(error: Exception) -> None:
             self.progress.hide()
             self.print_button.setEnabled(True)
-            self._banner(f"Le compte rendu n'a pas pu être mis en page : {error_text(error)}")
+            self._banner(f"Le compte rendu n'a pas pu être mis en page\u00a0: {error_text(error)}")
 
         self.task = run_in_background(
             self, lambda progress, cancelled: write_minutes(ws, meeting_id, path, progress=progress,

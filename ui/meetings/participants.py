@@ -52,7 +52,7 @@ from app.services.workspace import ChangeSet, Workspace
 from ui import settings
 from ui.conventions.fields import FieldBox, StructurePicker
 from ui.conventions.form import structure_search
-from ui.meetings.common import error_text, run_in_background
+from ui.meetings.common import error_text, merged, run_in_background
 
 SEARCH_DELAY_MS = 200
 SEARCH_RESULTS = 60
@@ -187,7 +187,7 @@ class ParticipantsPanel(QWidget):
         if self.meeting_id is None:
             self.participants = ()
             self.series = ""
-            self.message.setText("Les invitations sont enregistrées dès qu'elles sont faites ; "
+            self.message.setText("Les invitations sont enregistrées dès qu'elles sont faites\u00a0; "
                                  "la réunion est enregistrée avant la première.")
         else:
             detail = svc.get_meeting(self.ws, self.meeting_id)
@@ -286,8 +286,9 @@ class ParticipantsPanel(QWidget):
             try:
                 removed.append(svc.remove_participant(self.ws, self.meeting_id, person_id))
             except MaillageError as exc:
-                refused.append(f"{names.get(person_id, '')} : {exc.message}")
-        changes = ChangeSet(deleted=tuple(x for c in removed for x in c.deleted))
+                refused.append(f"{names.get(person_id, '')}\u00a0: {exc.message}")
+        changes = merged(removed, f"Retirer {fmt.plural(len(removed), 'invité')}"
+                         if len(removed) > 1 else "")
         text = (f"{fmt.plural(len(removed), 'invitation retirée', 'invitations retirées')}."
                 if removed else "")
         self._done(changes, text)
@@ -336,7 +337,7 @@ class ParticipantsPanel(QWidget):
         try:
             previous = svc.previous_in_series(self.ws, meeting_id)
             if previous is None:
-                raise MaillageError("Aucune réunion précédente dans cette série : indiquez la "
+                raise MaillageError("Aucune réunion précédente dans cette série\u00a0: indiquez la "
                                     "série et le numéro de la réunion (onglet « Réunion »).")
             before = svc.get_meeting(self.ws, previous)
             result = svc.add_from_previous(self.ws, meeting_id, previous)
@@ -344,7 +345,7 @@ class ParticipantsPanel(QWidget):
             QMessageBox.information(self, "Réunion précédente", exc.message)
             return None
         name = before.reference or before.title
-        self._done(result.changes, f"Depuis « {name} » : {added_text(result)}")
+        self._done(result.changes, f"Depuis « {name} »\u00a0: {added_text(result)}")
         return result
 
     def import_list(self) -> QDialog | None:
@@ -600,7 +601,7 @@ class CriteriaDialog(QDialog):
         form.addRow("Types de &structure :", self.fields["organisation_kinds"])
         layout.addLayout(form)
         layout.addStretch(1)
-        note = QLabel("Les critères se cumulent : une catégorie et un territoire invitent les "
+        note = QLabel("Les critères se cumulent\u00a0: une catégorie et un territoire invitent les "
                       "personnes de cette catégorie dont la structure est sur ce territoire.")
         note.setObjectName("formNote")
         note.setWordWrap(True)
@@ -727,7 +728,7 @@ class ImportListDialog(QDialog):
             self.result_value = report
             created = f", dont {fmt.plural(report.created, 'personne créée', 'personnes créées')}" \
                 if report.created else ""
-            self.result_text = (f"Liste « {self.path.name} » : "
+            self.result_text = (f"Liste « {self.path.name} »\u00a0: "
                                 f"{fmt.plural(report.added, 'personne invitée', 'personnes invitées')}"
                                 f"{created}.")
             self.accept()
@@ -759,14 +760,14 @@ class ImportListDialog(QDialog):
         for row, r in enumerate(report.rows):
             outcome = OUTCOME_TEXT.get(r.outcome, r.outcome)
             if r.reason:
-                outcome += f" : {r.reason}"
+                outcome += f"\u00a0: {r.reason}"
             for column, text in enumerate((fmt.number(r.line), r.last_name, r.first_name,
                                            r.email, r.organisation, outcome)):
                 self.table.setItem(row, column, _item(text))
 
     def _failed(self, error: Exception) -> None:
         self.progress.hide()
-        self.summary.setText("La liste n'a pas pu être importée ; rien n'a été enregistré.")
+        self.summary.setText("La liste n'a pas pu être importée\u00a0; rien n'a été enregistré.")
         self.error.setText(error_text(error))
         self.error.show()
 

@@ -65,9 +65,9 @@ def open_preview(parent: QWidget, path: Path, title: str, name: str) -> QDialog:
 
     dialog = PdfPreviewDialog(path, title, name, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    dialog.saved.connect(lambda p: show_status(parent, f"Enregistré : {p}"))
+    dialog.saved.connect(lambda p: show_status(parent, f"Enregistré\u00a0: {p}"))
     dialog.printed.connect(lambda n: show_status(
-        parent, f"{title} : {fmt.plural(n, 'page')} envoyée(s) à l'impression."))
+        parent, f"{title}\u00a0: {fmt.plural(n, 'page')} envoyée(s) à l'impression."))
     dialog.open()
     return dialog
 
@@ -85,7 +85,7 @@ def print_with_dialog(parent: QWidget, path: Path, name: str, title: str) -> int
         return print_pdf(path, printer)
     except OSError as exc:
         QMessageBox.critical(parent, "Impression impossible",
-                             f"Le document n'a pas pu être imprimé : {exc}.")
+                             f"Le document n'a pas pu être imprimé\u00a0: {exc}.")
         return 0
 
 
@@ -177,7 +177,7 @@ class DocumentDialog(QDialog):
             button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.message.setText(f"Préparation : {self.document_title.lower()}…")
+        self.message.setText(f"Préparation\u00a0: {self.document_title.lower()}…")
 
         def work(progress, cancelled):  # noqa: ANN001, ANN202
             return write(path, progress, cancelled)
@@ -193,7 +193,7 @@ class DocumentDialog(QDialog):
             self._end()
             self.last_path = Path(getattr(result, "path", path))
             self.pages = int(getattr(result, "pages", 0) or page_count(self.last_path))
-            self.message.setText(f"{self.document_title} prêt(e) : "
+            self.message.setText(f"{self.document_title} prêt(e)\u00a0: "
                                  f"{fmt.plural(self.pages, 'page')}.")
             self.ready.emit(str(self.last_path))
             then(self.last_path)
@@ -232,7 +232,7 @@ class DocumentDialog(QDialog):
         dest = ask_pdf_path(self, f"Enregistrer – {self.document_title.lower()}", self.name())
         if dest is None:
             return None
-        return self.generate(dest, lambda path: self.message.setText(f"Enregistré : {path}"))
+        return self.generate(dest, lambda path: self.message.setText(f"Enregistré\u00a0: {path}"))
 
     def reject(self) -> None:
         if self.running and self.task is not None:
@@ -254,7 +254,7 @@ class SheetDialog(DocumentDialog):
         self.blank_spin.setToolTip("Lignes vides en fin de tableau pour les personnes venues "
                                    "sans inscription")
         self.options.addRow("&Lignes vides :", self.blank_spin)
-        self.signed_box = QCheckBox("E&xemplaire signé : les signatures recueillies sur écran, "
+        self.signed_box = QCheckBox("E&xemplaire signé\u00a0: les signatures recueillies sur écran, "
                                     "« Absent » / « Excusé » et les contre-signatures")
         self.signed_box.toggled.connect(lambda on: self.blank_spin.setEnabled(not on))
         self.options.addRow("", self.signed_box)

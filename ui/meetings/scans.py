@@ -90,7 +90,7 @@ class ScansDialog(QDialog):
         layout = QVBoxLayout(self)
         note = QLabel("Choisissez les scans des feuilles signées (PDF, JPEG ou PNG). Les pages "
                       "dont le code QR est lu sont classées sous leur réunion, leur créneau et "
-                      "leur page, même un peu de travers ; les autres sont listées pour un "
+                      "leur page, même un peu de travers\u00a0; les autres sont listées pour un "
                       "classement à la main.")
         note.setObjectName("formNote")
         note.setWordWrap(True)

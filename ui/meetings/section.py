@@ -42,20 +42,15 @@ from app.services.meetings import MeetingDetail, delete_meeting, get_meeting
 from app.services.workspace import ChangeSet, Workspace
 from ui import settings
 from ui.meetings.agenda import AgendaView
-from ui.meetings.common import show_status
+from ui.meetings.common import merged, show_status
 from ui.meetings.evidence import MeetingDetailPane
+from ui.meetings.filters import StructureFilter
 from ui.navigation import Section
 from ui.sections import ListSection
 
 CONCERNS = frozenset({"meetings", "sessions", "participants", "attendance", "agenda_items",
                       "follow_up_items", "attachments", "people", "organisations", "actions"})
 ICS_FILTER = "Invitations (*.ics)"
-
-
-def merge(changes: list[ChangeSet]) -> ChangeSet:
-    return ChangeSet(tuple(x for c in changes for x in c.created),
-                     tuple(x for c in changes for x in c.updated),
-                     tuple(x for c in changes for x in c.deleted))
 
 
 def ics_name(detail: MeetingDetail) -> str:
@@ -69,6 +64,7 @@ class MeetingsSection(ListSection):
     """The meetings with their toolbar, filters, agenda and evidence."""
 
     data_changed = Signal(object)  # ChangeSet
+    undo_step = Signal(object)  # UndoStep, for the window's Édition menu
 
     def __init__(self, ws: Workspace, section: Section, parent: QWidget | None = None) -> None:
         super().__init__(ws, section, parent)
@@ -80,7 +76,7 @@ class MeetingsSection(ListSection):
         self.agenda = AgendaView(ws)
         self.agenda.meeting_clicked.connect(self.show_meeting)
         self.agenda.meeting_activated.connect(self.open_meeting)
-        self.agenda.mode_changed.connect(lambda mode: self.view_buttons[mode].setChecked(True))
+        self.agenda.mode_changed.connect(self._agenda_mode_changed)
         self.view_stack = QStackedWidget()
         self.view_stack.setObjectName("meetingViews")
         self.splitter.replaceWidget(0, self.view_stack)
@@ -186,12 +182,19 @@ class MeetingsSection(ListSection):
         self.kind_filter = self._filter_combo("Tous les types", "Filtrer par type")
         self.status_filter = self._filter_combo("Tous les statuts", "Filtrer par statut")
         self.action_filter = self._filter_combo("Toutes les actions", "Filtrer par action")
-        for combo, stretch in ((self.kind_filter, 3), (self.status_filter, 2),
-                               (self.action_filter, 4)):
+        for combo in (self.kind_filter, self.action_filter):
             combo.setMinimumContentsLength(8)
-            row.addWidget(combo, stretch)
+        # The statuses are short: the combo shows « Tous les statuts » whole.
+        self.status_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        row.addWidget(self.kind_filter, 3)
+        row.addWidget(self.status_filter)
+        row.addWidget(self.action_filter, 3)
+        self.structure_filter = StructureFilter(self.ws)
+        self.structure_filter.setObjectName("structureFilter")
+        self.structure_filter.changed.connect(lambda _id: self._apply_filters())
+        row.addWidget(self.structure_filter, 3)
         self.clear_filters_button = QPushButton("Effacer")
-        self.clear_filters_button.setToolTip("Effacer les filtres : toutes les réunions")
+        self.clear_filters_button.setToolTip("Effacer les filtres\u00a0: toutes les réunions")
         self.clear_filters_button.setAutoDefault(False)
         self.clear_filters_button.setEnabled(False)
         self.clear_filters_button.clicked.connect(self.clear_filters)
@@ -209,9 +212,14 @@ class MeetingsSection(ListSection):
     # --- loading, filters and views ---------------------------------------------------------
 
     def ensure_loaded(self) -> None:
+        first = not self.model.loaded
         if not self._choices_loaded:
             self._load_choices()
         super().ensure_loaded()
+        if first and self.view_stack.currentWidget() is self.table:
+            remembered = settings.meetings_view()
+            if remembered != "list":
+                self.set_view(remembered)
 
     def _load_choices(self) -> None:
         self._choices_loaded = True
@@ -237,6 +245,8 @@ class MeetingsSection(ListSection):
                            ("action", self.action_filter)):
             if combo.currentData() is not None:
                 out.append((key, combo.currentData()))
+        if self.structure_filter.value() is not None:
+            out.append(("structure", self.structure_filter.value()))
         return tuple(out)
 
     def _apply_filters(self) -> None:
@@ -249,6 +259,9 @@ class MeetingsSection(ListSection):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
+        self.structure_filter.blockSignals(True)
+        self.structure_filter.set_value(None)
+        self.structure_filter.blockSignals(False)
         self._apply_filters()
 
     def _update_empty(self) -> None:
@@ -257,9 +270,15 @@ class MeetingsSection(ListSection):
             return
         super()._update_empty()
 
+    def _agenda_mode_changed(self, mode: str) -> None:
+        """The agenda went to a week by itself (a double click on a day of the month)."""
+        self.view_buttons[mode].setChecked(True)
+        settings.set_meetings_view(mode)
+
     def set_view(self, key: str) -> None:
-        """« Liste », « Semaine » or « Mois »."""
+        """« Liste », « Semaine » or « Mois » (remembered for the next start)."""
         self.view_buttons[key].setChecked(True)
+        settings.set_meetings_view(key)
         if key == "list":
             self.view_stack.setCurrentWidget(self.table)
             if self.current is not None and self.model.row_of(self.current.id) is not None:
@@ -339,6 +358,11 @@ class MeetingsSection(ListSection):
         """A write made elsewhere (an undo, another section): refresh if it concerns us."""
         if not self.model.loaded or not (changes.tables & CONCERNS):
             return
+        if self.current is not None and ("meetings", self.current.id) in changes.deleted:
+            # An undo took the shown meeting away (its creation undone).
+            self.current = None
+            self.detail_pane.clear()
+            self._update_actions()
         self._reload_after(self.current.id if self.current else None)
 
     def _reload_after(self, record_id: str | None) -> None:
@@ -357,6 +381,9 @@ class MeetingsSection(ListSection):
             self._status(message)
         if changes:
             self.data_changed.emit(changes)
+        step = getattr(changes, "undo", None)
+        if step:
+            self.undo_step.emit(step)
 
     def _status(self, text: str, timeout: int = 8000) -> None:
         show_status(self, text, timeout)
@@ -404,8 +431,9 @@ class MeetingsSection(ListSection):
 
         return self._open(MeetingDialog(self.ws, self.current.id, parent=self), done)
 
-    def _changes_dialog(self, dialog: QDialog, message: str = "") -> QDialog:
-        """A dialog that writes as it goes (``changes`` or ``changed``): refresh when closed."""
+    def _changes_dialog(self, dialog: QDialog, message: str = "", label: str = "") -> QDialog:
+        """A dialog that writes as it goes (``changes`` or ``changed``): refresh when closed;
+        what it wrote is one step of the undo history, called ``label`` when several."""
         collected: list[ChangeSet] = getattr(dialog, "changes", None)
         if collected is None:
             collected = []
@@ -413,7 +441,7 @@ class MeetingsSection(ListSection):
         meeting_id = self.current.id if self.current else None
 
         def done(_d: QDialog, _accepted: bool) -> None:
-            changes = merge(collected)
+            changes = merged(collected, label if len(collected) > 1 else "")
             if changes:
                 self._written(meeting_id, changes, message)
 
@@ -425,7 +453,8 @@ class MeetingsSection(ListSection):
         if self.current is None:
             return None
         return self._changes_dialog(InvitationsDialog(self.ws, self.current.id, self.current.title,
-                                                      self), "Invitations enregistrées.")
+                                                      self), "Invitations enregistrées.",
+                                    f"Modifier les invitations à {self.current.title}")
 
     def open_sheet(self) -> QDialog | None:
         from ui.meetings.printing import SheetDialog
@@ -449,7 +478,8 @@ class MeetingsSection(ListSection):
         if self.current is None:
             return None
         return self._changes_dialog(MinutesDialog(self.ws, self.current.id, self),
-                                    "Compte rendu enregistré.")
+                                    "Compte rendu enregistré.",
+                                    f"Modifier le compte rendu de {self.current.title}")
 
     def open_scans(self) -> QDialog:
         from ui.meetings.scans import ScansDialog
@@ -476,11 +506,11 @@ class MeetingsSection(ListSection):
             return None
         except OSError as exc:
             QMessageBox.warning(self, "Invitation impossible",
-                                f"Le fichier « {dest.name} » n'a pas pu être écrit : "
+                                f"Le fichier « {dest.name} » n'a pas pu être écrit\u00a0: "
                                 f"{exc.strerror or exc}.")
             return None
         settings.set_last_folder(dest.parent)
-        self._status(f"Invitation enregistrée : {dest}")
+        self._status(f"Invitation enregistrée\u00a0: {dest}")
         return dest
 
     def delete_current(self) -> bool:
@@ -489,7 +519,7 @@ class MeetingsSection(ListSection):
         meeting = self.current
         answer = QMessageBox.question(
             self, "Supprimer la réunion",
-            f"Supprimer la réunion « {meeting.title} » et ses créneaux ?",
+            f"Supprimer la réunion « {meeting.title} » et ses créneaux\u00a0?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
