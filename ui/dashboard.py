@@ -1,8 +1,26 @@
-"""The Tableau de bord: counts, the next fortnight's meetings, conventions needing attention."""
+"""The Tableau de bord: counts, the next fortnight's meetings, conventions needing attention.
+
+:meth:`DashboardView.load` shows at once what the user reads first (the next meetings with
+their evidence status, the conventions, the sync status); the tiles' counts and the actions'
+indicators scan whole tables, so they are counted off the GUI thread once the view has been
+painted (the tiles show « … » meanwhile).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+import datetime as dt
+import threading
+
+from PySide6.QtCore import (
+    QEventLoop,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,12 +38,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import formatting as fmt
-from app.services.dashboard import Dashboard, DashboardItem
+from app.errors import MaillageError
+from app.services.dashboard import ALERT, DONE, TILES, Dashboard, DashboardItem, dashboard, tile_counts
+from app.services.workspace import Workspace
 from ui.bilans.indicators import ActionIndicators
+from ui.conventions.background import guarded_job
+from ui.jobs import Job
 
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 3  # (list view name, record id)
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # the status line, with its mark (« ⚠ … »)
+TONE_ROLE = Qt.ItemDataRole.UserRole + 5  # ALERT, TODO, DONE or ""
+
+# A status reads without colour: a mark before it, bold when something is missing.
+TONE_MARKS = {ALERT: "\u26a0", DONE: "\u2713"}
+TONE_COLOURS = {ALERT: "#a61b1b", DONE: "#1d6b36"}
 
 # Where a tile leads, by its label (labels come from app.services.dashboard).
 TILE_TARGETS: dict[str, str] = {
@@ -44,23 +72,30 @@ class Tile(QFrame):
 
     clicked = Signal(str)
 
-    def __init__(self, label: str, value: int, target: str | None) -> None:
+    def __init__(self, label: str, value: int | None, target: str | None) -> None:
         super().__init__()
         self.setObjectName("tile")
         self.target = target
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(2)
-        self.value_label = QLabel(fmt.number(value))
+        self.value_label = QLabel()
         self.value_label.setObjectName("tileValue")
         self.caption_label = QLabel(label)
         self.caption_label.setObjectName("tileCaption")
         self.caption_label.setWordWrap(True)
         layout.addWidget(self.value_label)
         layout.addWidget(self.caption_label)
+        self.set_value(value)
         if target:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
             self.setToolTip(f"Ouvrir la liste « {label} »")
+
+    def set_value(self, value: int | None) -> None:
+        """The number, or « … » while it is being counted."""
+        self.value_label.setText("…" if value is None else fmt.number(value))
+        shown = "en cours de calcul" if value is None else fmt.number(value)
+        self.value_label.setAccessibleName(f"{self.caption_label.text()}\u00a0: {shown}")
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self.target and event.button() == Qt.MouseButton.LeftButton:
@@ -68,13 +103,27 @@ class Tile(QFrame):
         super().mouseReleaseEvent(event)
 
 
+def status_text(item: DashboardItem) -> str:
+    """The status line as shown: « ⚠ 3 signatures manquantes », « ✓ Preuves complètes »."""
+    if not item.status:
+        return ""
+    mark = TONE_MARKS.get(item.tone, "\u2022")
+    return f"{mark}\u00a0{item.status}"
+
+
 class _ItemDelegate(QStyledItemDelegate):
-    """A title in bold over a wrapped detail line in grey."""
+    """A title in bold over a wrapped detail line in grey, then the status line if any."""
 
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
         bold = QFont(option.font)
         bold.setBold(True)
         return bold, QFont(option.font)
+
+    @staticmethod
+    def _status_font(normal: QFont, tone: str) -> QFont:
+        font = QFont(normal)
+        font.setBold(tone == ALERT)
+        return font
 
     def _text_width(self, option: QStyleOptionViewItem) -> int:
         view = option.widget
@@ -108,7 +157,18 @@ class _ItemDelegate(QStyledItemDelegate):
         painter.setFont(normal)
         painter.setPen(muted)
         top = rect.top() + title_rect.height() + _GAP
-        painter.drawText(QRect(rect.left(), top, rect.width(), rect.bottom() - top + 1), _WRAP, detail)
+        detail_rect = QFontMetrics(normal).boundingRect(QRect(rect.left(), top, rect.width(), 10_000),
+                                                        _WRAP, detail)
+        painter.drawText(QRect(rect.left(), top, rect.width(), detail_rect.height()), _WRAP, detail)
+        status = index.data(STATUS_ROLE) or ""
+        if status:
+            tone = index.data(TONE_ROLE) or ""
+            font = self._status_font(normal, tone)
+            painter.setFont(font)
+            painter.setPen(text_colour if selected else QColor(TONE_COLOURS.get(tone, "#1f2933")))
+            top += detail_rect.height() + _GAP
+            painter.drawText(QRect(rect.left(), top, rect.width(), rect.bottom() - top + 1), _WRAP,
+                             status)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem,
@@ -121,6 +181,10 @@ class _ItemDelegate(QStyledItemDelegate):
         height = QFontMetrics(bold).boundingRect(box, _WRAP, title).height()
         if detail:
             height += _GAP + QFontMetrics(normal).boundingRect(box, _WRAP, detail).height()
+        status = index.data(STATUS_ROLE) or ""
+        if status:
+            font = self._status_font(normal, index.data(TONE_ROLE) or "")
+            height += _GAP + QFontMetrics(font).boundingRect(box, _WRAP, status).height()
         return QSize(width, height + 2 * _PAD_Y)
 
 
@@ -156,11 +220,15 @@ class ItemList(QWidget):
     def set_items(self, items: tuple[DashboardItem, ...]) -> None:
         self.list.clear()
         for entry in items:
-            item = QListWidgetItem(f"{entry.title}\n{entry.detail}")
+            status = status_text(entry)
+            text = "\n".join(x for x in (entry.title, entry.detail, status) if x)
+            item = QListWidgetItem(text)  # what screen readers and keyboard search read
             item.setData(TITLE_ROLE, entry.title)
             item.setData(DETAIL_ROLE, entry.detail)
+            item.setData(STATUS_ROLE, status)
+            item.setData(TONE_ROLE, entry.tone)
             item.setData(TARGET_ROLE, (entry.view, entry.record_id))
-            item.setToolTip(entry.detail)
+            item.setToolTip("\n".join(x for x in (entry.detail, entry.status) if x))
             self.list.addItem(item)
         self.list.setVisible(bool(items))
         self.empty_label.setVisible(not items)
@@ -175,10 +243,17 @@ class DashboardView(QWidget):
 
     open_record = Signal(str, str)  # list view name, record id
     open_list = Signal(str)  # list view name
+    counts_loaded = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dashboard")
+        self._ws: Workspace | None = None
+        self._today: dt.date | None = None
+        self._counts_pending = False
+        self._painted = False
+        self._cancel: threading.Event | None = None
+        self.counts_job: Job | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(12)
@@ -219,25 +294,93 @@ class DashboardView(QWidget):
         self.sync_label.setObjectName("syncStatus")
         layout.addWidget(self.sync_label)
 
+    # --- loading --------------------------------------------------------------------------
+
+    def load(self, ws: Workspace, today: dt.date | None = None) -> None:
+        """Show the dashboard of ``ws`` now; its tiles and indicators follow once painted."""
+        self.set_dashboard(dashboard(ws, today, with_counts=False))
+        self._ws, self._today = ws, today
+        self._counts_pending = True
+        if self._painted:
+            QTimer.singleShot(0, self._start_counts)
+        self.indicators.load(ws)
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001 - QPaintEvent
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            if self._counts_pending:
+                QTimer.singleShot(0, self._start_counts)  # after this paint reached the screen
+
+    def _start_counts(self) -> None:
+        if not self._counts_pending or self._ws is None:
+            return
+        self._counts_pending = False
+        if self._cancel is not None:
+            self._cancel.set()
+        cancel = threading.Event()
+        self._cancel = cancel
+        ws, today = self._ws, self._today
+        self.counts_job = guarded_job(self, lambda: tile_counts(ws, today),
+                                      lambda result: self._counted(cancel, result),
+                                      lambda error: self._not_counted(cancel, error))
+
+    def _counted(self, cancel: threading.Event, counts: tuple[tuple[str, int], ...]) -> None:
+        if cancel.is_set():
+            return
+        self.counts_job = None
+        self.set_counts(counts)
+        self.counts_loaded.emit()
+
+    def _not_counted(self, cancel: threading.Event, error: Exception) -> None:
+        if cancel.is_set():
+            return
+        self.counts_job = None
+        message = error.message if isinstance(error, MaillageError) else str(error)
+        for tile in self.tiles:
+            tile.value_label.setText("—")
+            tile.value_label.setToolTip(f"Ce nombre n'a pas pu être calculé\u00a0: {message}")
+        self.counts_loaded.emit()
+
     def wait_until_ready(self, timeout_ms: int = 10_000) -> bool:
-        """Wait for the indicators computed in the background (screenshots)."""
-        return self.indicators.wait_until_ready(timeout_ms)
+        """Wait for the tiles and the indicators computed in the background (screenshots)."""
+        if self._counts_pending:
+            self._start_counts()
+        if self.counts_job is not None:
+            loop = QEventLoop()
+            self.counts_loaded.connect(loop.quit)
+            QTimer.singleShot(timeout_ms, loop.quit)
+            loop.exec()
+            self.counts_loaded.disconnect(loop.quit)
+        return self.counts_job is None and self.indicators.wait_until_ready(timeout_ms)
+
+    # --- showing --------------------------------------------------------------------------
+
+    def set_counts(self, counts: tuple[tuple[str, int], ...]) -> None:
+        """The tiles with these counts (« … » for a label missing from ``counts``)."""
+        values = dict(counts)
+        for tile in self.tiles:
+            self.tiles_row.removeWidget(tile)
+            tile.deleteLater()
+        self.tiles = []
+        for label in TILES:
+            tile = Tile(label, values.get(label), TILE_TARGETS.get(label))
+            tile.clicked.connect(self.open_list)
+            self.tiles_row.addWidget(tile, 1)
+            self.tiles.append(tile)
 
     def set_dashboard(self, data: Dashboard) -> None:
+        """Show ``data``; its tiles too when it carries their counts (otherwise « … »)."""
+        if self._cancel is not None:  # a count still running would show older figures
+            self._cancel.set()
+            self.counts_job = None
+        self._counts_pending = False
         self.title_label.setText(data.organisation_name or "Tableau de bord")
         parts = ["Tableau de bord"]
         if data.site_name:
             parts.append(data.site_name)
         self.subtitle_label.setText(" · ".join(parts))
-        for tile in self.tiles:
-            self.tiles_row.removeWidget(tile)
-            tile.deleteLater()
-        self.tiles = []
-        for label, value in data.counts:
-            tile = Tile(label, value, TILE_TARGETS.get(label))
-            tile.clicked.connect(self.open_list)
-            self.tiles_row.addWidget(tile, 1)
-            self.tiles.append(tile)
+        self.set_counts(data.counts)
         self.upcoming.set_items(data.upcoming)
         self.alerts.set_items(data.convention_alerts)
         self.sync_label.setText(f"Synchronisation\u00a0: {data.last_sync}")
