@@ -275,3 +275,65 @@ def test_cancel_leaves_no_file(tmp_path) -> None:
                                 cancel=lambda: len(calls) > 3)
     assert not path.exists() and list(tmp_path.iterdir()) == []
     assert sheet_mod.max_sessions(False) == 3 and sheet_mod.max_sessions(True) == 6
+
+
+def test_a_long_compound_name_wraps_at_its_hyphens_inside_its_cell(tmp_path) -> None:
+    """« DE LA ROCHEFOUCAULD-MONTMORENCY-… » once ran over the Prénom and Structure cells."""
+    from dataclasses import replace
+
+    sheet = _big_sheet(2, sessions=6)
+    long_row = SheetRow("De La Rochefoucauld-Montmorency-Laval-Chateaubriand",
+                        "Marie-Antoinette-Élisabeth", "France Travail", "Conseillère")
+    sheet = replace(sheet, rows=(long_row, *sheet.rows))
+    path = tmp_path / "noms-longs.pdf"
+    render_attendance_sheet(sheet, path)
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        heads = {w["text"]: w for w in page.extract_words() if w["text"] in ("Nom", "Prénom",
+                                                                              "Structure")}
+        words = page.extract_words()
+        edges = sorted({round(e["x0"], 1) for e in page.edges if e["orientation"] == "v"})
+    name_parts = [w for w in words if w["text"].startswith(("ROCHEFOUCAULD", "MONTMORENCY",
+                                                             "LAVAL", "CHATEAUBRIAND"))]
+    assert [w["text"] for w in name_parts] == ["ROCHEFOUCAULD-", "MONTMORENCY-", "LAVAL-",
+                                               "CHATEAUBRIAND"]
+    # Every piece of the name ends before the rule between Nom and Prénom, and the first
+    # name before the rule between Prénom and Structure.
+    nom_right = next(x for x in edges if x > heads["Nom"]["x1"])
+    prenom_right = next(x for x in edges if x > heads["Prénom"]["x1"])
+    assert all(w["x1"] <= nom_right for w in name_parts)
+    first = [w for w in words if w["text"].startswith(("Marie-", "Antoinette-", "Élisabeth"))]
+    assert len(first) == 3 and all(nom_right < w["x0"] and w["x1"] <= prenom_right for w in first)
+
+
+def test_fit_text_never_leaves_a_line_wider_than_its_cell() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.documents.common import register_fonts
+
+    register_fonts()
+    font = sheet_mod.FONT_CONDENSED_BOLD
+    for text in ("DE LA ROCHEFOUCAULD-MONTMORENCY-LAVAL-CHATEAUBRIAND", "X" * 60,
+                 "Chargée d'insertion professionnelle et sociale", "M'MADI"):
+        lines, size = sheet_mod.fit_text(text, 60, font, 8.5)
+        for line in lines.split("\n"):
+            assert stringWidth(line, font, size or 8.5) <= 60 - 2 * sheet_mod.CELL_PAD, line
+        assert lines.replace("\n", "").replace(" ", "") == text.replace(" ", "")
+
+
+def test_times_and_quoted_titles_are_never_split(tmp_path) -> None:
+    """« 13 h 30 – | 17 h 00 » and « module « | clauses » » were broken across lines."""
+    from dataclasses import replace
+
+    sheet = replace(_big_sheet(3, sessions=2),
+                    title="Formation-action des encadrants techniques d'insertion – module "
+                          "« clauses sociales » (3 jours)")
+    path = tmp_path / "titre.pdf"
+    render_attendance_sheet(sheet, path)
+    for text in pdf_page_texts(path):
+        for line in text.splitlines():
+            assert not line.rstrip().endswith(("«", "–")), line
+            assert not line.lstrip().startswith(("»", "17 h 00)", "12 h 30)")), line
+    assert sheet_mod._times_text(sheet.sessions) == (
+        "matin 9\u00a0h\u00a000\u00a0–\u00a012\u00a0h\u00a030\u00a0; "
+        "après-midi 13\u00a0h\u00a030\u00a0–\u00a017\u00a0h\u00a000")

@@ -269,7 +269,7 @@ def render_minutes(m: Minutes, path: Path | str, *, progress: Progress | None = 
         organisation_lines=m.organisation_lines,
         logo_png=m.logo_png,
         title=TITLE,
-        subtitle=m.title,
+        subtitle=fmt.typography(m.title),
         eu_funded=m.fse_rate > 0,
     )
     footer = PageFooter(reference=m.document_reference, generated_on=m.generated_on,

@@ -370,7 +370,8 @@ def _dates_text(group: Sequence[SheetSession]) -> str:
 def _times_text(group: Sequence[SheetSession]) -> str:
     seen: list[str] = []
     for x in group:
-        text = f"{x.label.lower()} {fmt.time_short(x.start_time)} – {fmt.time_short(x.end_time)}"
+        text = (f"{x.label.lower()} {fmt.time_short(x.start_time)}\u00a0–\u00a0"
+                f"{fmt.time_short(x.end_time)}")  # a time range is never split
         if text not in seen:
             seen.append(text)
     return " ; ".join(seen)
@@ -403,9 +404,11 @@ def _details_block(sheet: AttendanceSheet, group: Sequence[SheetSession], landsc
     half = (len(pairs) + 1) // 2
     left, right = pairs[:half], pairs[half:]
     for i in range(half):
-        row = [Paragraph(esc(left[i][0]), st["label"]), Paragraph(esc(left[i][1]), st["value"])]
+        row = [Paragraph(esc(left[i][0]), st["label"]),
+               Paragraph(esc(fmt.typography(left[i][1])), st["value"])]
         if i < len(right):
-            row += [Paragraph(esc(right[i][0]), st["label"]), Paragraph(esc(right[i][1]), st["value"])]
+            row += [Paragraph(esc(right[i][0]), st["label"]),
+                    Paragraph(esc(fmt.typography(right[i][1])), st["value"])]
         else:
             row += ["", ""]
         data.append(row)
@@ -414,31 +417,64 @@ def _details_block(sheet: AttendanceSheet, group: Sequence[SheetSession], landsc
                  hAlign="LEFT")
 
 
+MIN_TEXT_SIZE = 6.5
+"""The smallest size a name is set in before it is broken inside a word."""
+
+
+def _word_pieces(word: str) -> list[str]:
+    """A word and where it may break: after its hyphens (« Marie-|Antoinette-|Élisabeth »)."""
+    return re.split(r"(?<=[-‐])(?=[^-‐])", word)
+
+
+def _split_to_width(piece: str, room: float, font: str, size: float) -> list[str]:
+    """A piece still too wide at the smallest size, cut between letters to fit ``room``."""
+    out, current = [], ""
+    for char in piece:
+        if current and stringWidth(current + char, font, size) > room:
+            out.append(current)
+            current = char
+        else:
+            current += char
+    return out + [current] if current else out
+
+
 def fit_text(text: str, width: float, font: str, size: float) -> tuple[str, float | None]:
-    """``text`` wrapped on spaces into lines (joined by new lines, which a Table draws much
-    faster than a Paragraph) to fit a cell ``width`` wide; and a smaller font size when one
-    word alone is wider than the cell, so that no word is cut (``None``: size unchanged)."""
+    """``text`` wrapped into lines (joined by new lines, which a Table draws much faster
+    than a Paragraph) to fit a cell ``width`` wide; and a smaller font size when a word is
+    wider than the cell (``None``: size unchanged).
+
+    Lines break on spaces (non-breaking spaces hold), then after the hyphens of a compound
+    name (« ROCHEFOUCAULD-|MONTMORENCY »); a word still too wide at :data:`MIN_TEXT_SIZE` is
+    set smaller and, only then, cut between letters. No text ever runs out of its cell."""
     room = width - 2 * CELL_PAD
     if not text or stringWidth(text, font, size) <= room:
         return text, None
-    words = [w for w in text.split(" ") if w]  # non-breaking spaces hold
-    widths = [stringWidth(w, font, size) for w in words]
+    words = [_word_pieces(w) for w in text.split(" ") if w]
+    widest = max(stringWidth(p, font, size) for pieces in words for p in pieces)
     new_size = None
-    if max(widths) > room:
-        new_size = max(6.0, math.floor(size * room / max(widths) * 10) / 10)
-        widths = [w * new_size / size for w in widths]
-    space = stringWidth(" ", font, new_size or size)
+    if widest > room:
+        new_size = max(MIN_TEXT_SIZE, math.floor(size * room / widest * 10) / 10)
+    used_size = new_size or size
+    space = stringWidth(" ", font, used_size)
     lines: list[str] = []
-    current: list[str] = []
+    current = ""
     used = 0.0
-    for word, w in zip(words, widths):
-        if current and used + space + w > room:
-            lines.append(" ".join(current))
-            current, used = [word], w
-        else:
-            used = w if not current else used + space + w
-            current.append(word)
-    lines.append(" ".join(current))
+    for pieces in words:
+        for k, piece in enumerate(pieces):
+            gap = 0.0 if (k or not current) else space
+            w = stringWidth(piece, font, used_size)
+            if current and used + gap + w > room:
+                lines.append(current)
+                current, used, gap = "", 0.0, 0.0
+            if w > room:  # a piece wider than the cell even at the smallest size
+                chunks = _split_to_width(piece, room, font, used_size)
+                lines.extend(([current] if current else []) + chunks[:-1])
+                current = chunks[-1]
+                used = stringWidth(current, font, used_size)
+                continue
+            current += (" " if gap else "") + piece
+            used += gap + w
+    lines.append(current)
     return "\n".join(lines), new_size
 
 
@@ -569,7 +605,8 @@ def _countersign_block(sheet: AttendanceSheet, group: Sequence[SheetSession], la
     for x in group:
         lines = [
             f"<b>{esc(fmt.date_long(x.date))} – {esc(x.label.lower())}</b> "
-            f"({esc(fmt.time_short(x.start_time))} – {esc(fmt.time_short(x.end_time))})",
+            # The time range stays whole on its line (never « 13 h 30 – | 17 h 00 »).
+            f"({esc(fmt.time_short(x.start_time))}\u00a0–\u00a0{esc(fmt.time_short(x.end_time))})",
             f"Formateur / organisateur : {esc(x.countersigner or '…………………………')}",
         ]
         parts: list[object] = [Paragraph("<br/>".join(lines), st["box"])]
@@ -665,7 +702,7 @@ def render_attendance_sheet(
         organisation_lines=sheet.organisation_lines,
         logo_png=sheet.logo_png,
         title=SHEET_TITLE + (" – exemplaire signé" if sheet.signed else ""),
-        subtitle=sheet.title,
+        subtitle=fmt.typography(sheet.title),  # « guillemets » never left alone at a line end
         eu_funded=sheet.fse,
         compact=layout.landscape,
     )
