@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,6 +29,7 @@ from ui.models import RecordListModel, workspace_loader
 from ui.navigation import Section
 
 SEARCH_DELAY_MS = 200
+SELECT_MAX_PAGES = 5  # pages loaded to find a record to select before showing it alone
 MAX_COLUMN_PX = 340
 
 # What a count reads like above each list (« 79 structures »).
@@ -62,6 +64,17 @@ class ListTable(QTableView):
         layout = QVBoxLayout(self.viewport())
         layout.setContentsMargins(40, 20, 40, 20)
         layout.addWidget(self.empty_label, 0, Qt.AlignmentFlag.AlignCenter)
+
+    # Whether the current index is being set by Qt on focus-in (the first row, when there
+    # is no current row): that is not the user choosing a record.
+    focusing = False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.focusing = True
+        try:
+            super().focusInEvent(event)
+        finally:
+            self.focusing = False
 
     def show_empty(self, text: str | None) -> None:
         """Show ``text`` over the empty table (``None`` hides it)."""
@@ -245,6 +258,8 @@ class ListSection(QWidget):
         record_id = self.model.record_id(current.row()) if current.isValid() else None
         if record_id is None:
             return
+        if self.table.focusing and self.detail_pane.detail is not None:
+            return  # a record shown without its row (not loaded) stays shown
         if self.detail_pane.detail is not None and self.detail_pane.detail.id == record_id:
             return
         self.show_record(record_id)
@@ -282,6 +297,11 @@ class ListSection(QWidget):
             self.search_field.blockSignals(False)
             self.model.set_search("")
             row = self.model.row_of(record_id)
+        pages = 0
+        while row is None and pages < SELECT_MAX_PAGES and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())  # a few more pages: it may be further down
+            row = self.model.row_of(record_id)
+            pages += 1
         if row is not None:
             self._select_row(row)
             return True

@@ -152,6 +152,10 @@ def _org_base(e: dict[str, ColumnElement[Any]]) -> Select[Any]:
 
 
 def _org_where(q: ListQuery) -> list[ColumnElement[bool]]:
+    import json
+
+    from sqlalchemy import Text, type_coerce
+
     out = [Organisation.deleted.is_(False), Organisation.merged_into.is_(None)]
     if not q.show_archived:
         out.append(Organisation.archived.is_(False))
@@ -161,8 +165,11 @@ def _org_where(q: ListQuery) -> list[ColumnElement[bool]]:
         elif key == "territory":
             out.append(Organisation.territory == value)
         elif key == "tag":
-            # Organisation.tags holds a JSON list of strings.
+            # Organisation.tags holds a JSON list of strings: a cheap text test first, then
+            # the exact one on the list's elements.
+            quoted = json.dumps(value, ensure_ascii=False)
             tag = func.json_each(Organisation.tags).table_valued("value")
+            out.append(func.instr(type_coerce(Organisation.tags, Text), literal(quoted, Text)) > 0)
             out.append(select(literal(1)).select_from(tag).where(tag.c.value == value).exists())
     return out
 
@@ -209,20 +216,16 @@ def _person_where(q: ListQuery) -> list[ColumnElement[bool]]:
         if key == "category":
             out.append(Person.category == value)
         elif key == "territory":
-            # The territory of a structure where the person currently holds a function.
-            out.append(
-                select(literal(1))
-                .select_from(Affiliation)
-                .join(Organisation, Organisation.id == Affiliation.organisation_id)
-                .where(
-                    Affiliation.person_id == Person.id,
+            # The territory of a structure where the person currently holds a function
+            # (from the structures of that territory: a few index look-ups).
+            in_territory = select(Organisation.id).where(Organisation.territory == value)
+            out.append(Person.id.in_(
+                select(Affiliation.person_id).where(
+                    Affiliation.organisation_id.in_(in_territory),
                     Affiliation.deleted.is_(False),
                     Affiliation.end_date.is_(None),
-                    Organisation.territory == value,
                 )
-                .correlate(Person)
-                .exists()
-            )
+            ))
     return out
 
 
@@ -669,15 +672,23 @@ def filter_choices(ws: Workspace, name: str) -> FilterChoices:
                 "territory": _distinct_territories(s),
             }
         live = (Organisation.deleted.is_(False), Organisation.merged_into.is_(None))
+        # The distinct codes come from the kind index alone; then one look-up per code
+        # checks that a live structure has it.
+        codes = select(Organisation.kind_code.label("code")).distinct().subquery()
+        used = aliased(Organisation)
         kinds = s.execute(
-            select(Organisation.kind_code, func.max(OrganisationKind.label))
+            select(codes.c.code, func.max(OrganisationKind.label))
             .outerjoin(
                 OrganisationKind,
-                and_(OrganisationKind.code == Organisation.kind_code,
-                     OrganisationKind.deleted.is_(False)),
+                and_(OrganisationKind.code == codes.c.code, OrganisationKind.deleted.is_(False)),
             )
-            .where(*live)
-            .group_by(Organisation.kind_code)
+            .where(
+                select(literal(1)).select_from(used)
+                .where(used.kind_code == codes.c.code, used.deleted.is_(False),
+                       used.merged_into.is_(None))
+                .exists()
+            )
+            .group_by(codes.c.code)
         ).all()
         tag = func.json_each(Organisation.tags).table_valued("value")
         tags = s.execute(
