@@ -68,7 +68,7 @@ def test_invitation_is_valid_rfc5545(net) -> None:
     assert starts[0] == ({"TZID": "Europe/Paris"}, "20260512T090000")
     assert starts[1] == ({"TZID": "Europe/Paris"}, "20260512T133000")
     summary = unescape(next(v for n, _, v in lines if n == "SUMMARY"))
-    assert summary.startswith("Formation « Clauses sociales », niveau 2 ; Yonne – matin du 12/05/2026")
+    assert summary.startswith("Formation « Clauses sociales », niveau 2 ; Yonne – matin du mardi 12 mai 2026")
     raw_summary = next(v for n, _, v in lines if n == "SUMMARY")
     assert "\\," in raw_summary and "\\;" in raw_summary
     location = unescape(next(v for n, _, v in lines if n == "LOCATION"))

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from app.domain import formatting as fmt
 from app.errors import ValidationError
 from app.services.workspace import ChangeSet, Workspace
 from app.storage.models import Meeting, MeetingSession, Person, Setting
@@ -251,7 +252,8 @@ def meeting_events(ws: Workspace, meeting_id: str) -> list[IcsEvent]:
     events = []
     many = len(detail.sessions) > 1
     for x in detail.sessions:
-        summary = detail.title + (f" – {x.label_text.lower()} du {x.date.strftime('%d/%m/%Y')}" if many else "")
+        # « … – matin du mardi 12 mai 2026 », as everywhere else in French.
+        summary = detail.title + (f" – {x.label_text.lower()} du {fmt.date_long(x.date)}" if many else "")
         events.append(IcsEvent(
             uid=f"{x.id}@maillage",
             start=dt.datetime.combine(x.date, x.start_time),
