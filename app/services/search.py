@@ -12,17 +12,26 @@ separators removed, so « 03 86 12 », « 0386 12 » and « +33 3 86 12 » all f
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, bindparam, column, select, table, text
+from sqlalchemy import Column, ColumnElement, bindparam, column, select, table, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import ScalarSelect, SelectBase, TableClause
 
 from app.domain import formatting as fmt
 from app.domain import labels
 from app.domain.text import fold
 from app.services.workspace import Workspace
-from app.storage.extra_schema import SEARCH_TABLES, document_sql
+from app.storage.extra_schema import (
+    LIST_FLAGS,
+    SEARCH_TABLES,
+    SORT_KEYS,
+    document_columns,
+    document_select,
+)
 from app.storage.models import Affiliation, Organisation, OrganisationKind, Person
 
 _WORD = re.compile(r"[^\W_]+")
@@ -92,6 +101,52 @@ def id_filter(kind: str, query: str) -> ColumnElement[bool] | None:
     """``Model.id IN (matching ids)`` for the list of ``kind``, or ``None`` for an empty query."""
     sub = matching_ids(kind, query)
     return None if sub is None else _MODELS[kind].id.in_(sub)
+
+
+@functools.cache
+def documents(kind: str) -> TableClause:
+    """The search documents of ``kind`` as a table: ``docid``, ``ref_id`` (the record id),
+    ``sort_<column>`` (folded, ``NULL`` when empty) and a copy of the list flags
+    (``deleted``, ``archived``, ``merged_into``). Lists page through it (see
+    :mod:`app.services.lists`): its rows are small and joined to the index by integer."""
+    _tables(kind)
+    names = ("docid", "ref_id", *(f"sort_{c}" for c in SORT_KEYS[kind]), *LIST_FLAGS)
+    return table(f"search_{kind}_docs", *(column(n) for n in names))
+
+
+def document_filter(kind: str, query: str) -> ColumnElement[bool] | None:
+    """``documents(kind).docid IN (matching index rows)``, or ``None`` for an empty query."""
+    expr = match_expression(query)
+    if expr is None:
+        return None
+    fts, _docs, hidden = _tables(kind)
+    return documents(kind).c.docid.in_(
+        select(fts.c.rowid).where(hidden.op("MATCH")(bindparam(None, expr)))
+    )
+
+
+def on_documents(
+    kind: str, conditions: list[ColumnElement[bool]]
+) -> list[ColumnElement[bool]] | None:
+    """``conditions`` on the records of ``kind`` restated on :func:`documents`, or ``None``
+    when one of them needs more than the copied list flags (another column, a subquery)."""
+    record = _MODELS[kind].__table__
+    docs = documents(kind)
+    for condition in conditions:
+        for element in visitors.iterate(condition):
+            if isinstance(element, (SelectBase, ScalarSelect)):
+                return None
+            if isinstance(element, Column) and (
+                element.table is not record or element.key not in LIST_FLAGS
+            ):
+                return None
+
+    def swap(element):  # noqa: ANN001, ANN202
+        if isinstance(element, Column) and element.table is record:
+            return docs.c[element.key]
+        return None
+
+    return [visitors.replacement_traverse(c, {}, swap) for c in conditions]
 
 
 def search_ids(ws: Workspace, kind: str, query: str, limit: int = 50) -> list[str]:
@@ -207,13 +262,12 @@ def rebuild_index(ws: Workspace) -> dict[str, int]:
     counts = {}
     with ws.unit(write=True) as s:
         for kind in TABLES:
-            title, extra = document_sql(kind, "r")
             docs = f"search_{kind}_docs"
             s.execute(text(f"DELETE FROM {docs}"))
             s.execute(text(f"INSERT INTO search_{kind} (search_{kind}) VALUES ('rebuild')"))
             s.execute(text(
-                f"INSERT INTO {docs} (ref_id, title, extra) SELECT r.id, {title}, {extra} "
-                f"FROM {kind} r"
+                f"INSERT INTO {docs} ({', '.join(document_columns(kind))}) "
+                + document_select(kind, "r", f"FROM {kind} r")
             ))
             counts[kind] = s.execute(text(f"SELECT count(*) FROM {docs}")).scalar_one()
     return counts

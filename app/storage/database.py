@@ -40,6 +40,18 @@ class Database:
         self.engine.dispose()
 
 
+def sql_fold(value: Any) -> Any:
+    """:func:`app.domain.text.fold` as the SQL function ``maillage_fold``, with a fast path.
+
+    The search triggers call it for every value written (100 000 rows in a sync import):
+    plain ASCII text, the common case, folds to its lower case with no Unicode work, the
+    very result ``fold`` gives.
+    """
+    if type(value) is str and value.isascii():
+        return value.lower()
+    return fold(value)
+
+
 def _on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
     # Take control of transactions ourselves (pysqlite's implicit BEGIN is unreliable).
     dbapi_conn.isolation_level = None
@@ -50,7 +62,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.close()
     # Accent- and case-insensitive search and sorting in SQL.
-    dbapi_conn.create_function("maillage_fold", 1, fold, deterministic=True)
+    dbapi_conn.create_function("maillage_fold", 1, sql_fold, deterministic=True)
 
 
 def _on_begin(conn: Any) -> None:

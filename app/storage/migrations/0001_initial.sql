@@ -637,7 +637,14 @@ CREATE TABLE search_organisations_docs (
 	docid INTEGER PRIMARY KEY,
 	ref_id VARCHAR(36) NOT NULL UNIQUE,
 	title TEXT NOT NULL DEFAULT '',
-	extra TEXT NOT NULL DEFAULT ''
+	extra TEXT NOT NULL DEFAULT '',
+	sort_name TEXT,
+	sort_acronym TEXT,
+	sort_city TEXT,
+	sort_territory TEXT,
+	deleted BOOLEAN NOT NULL DEFAULT 0,
+	archived BOOLEAN NOT NULL DEFAULT 0,
+	merged_into VARCHAR(36)
 );
 
 CREATE VIRTUAL TABLE search_organisations USING fts5(title, extra, content='search_organisations_docs', content_rowid='docid', prefix='2 3', tokenize='unicode61');
@@ -650,19 +657,19 @@ CREATE TRIGGER search_organisations_docs_ad AFTER DELETE ON search_organisations
 INSERT INTO search_organisations (search_organisations, rowid, title, extra) VALUES ('delete', old.docid, old.title, old.extra)
 ; END;
 
-CREATE TRIGGER search_organisations_docs_au AFTER UPDATE ON search_organisations_docs BEGIN
+CREATE TRIGGER search_organisations_docs_au AFTER UPDATE OF title, extra ON search_organisations_docs BEGIN
 INSERT INTO search_organisations (search_organisations, rowid, title, extra) VALUES ('delete', old.docid, old.title, old.extra)
 ; INSERT INTO search_organisations (rowid, title, extra) VALUES (new.docid, new.title, new.extra)
 ; END;
 
 CREATE TRIGGER search_organisations_ai AFTER INSERT ON organisations BEGIN
 DELETE FROM search_organisations_docs WHERE ref_id = new.id
-; INSERT INTO search_organisations_docs (ref_id, title, extra) VALUES (new.id, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.name, '') || ' ' || coalesce(new.acronym, '')) END, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.city, '') || ' ' || coalesce(new.postcode, '') || ' ' || coalesce(new.siret, '') || ' ' || coalesce(new.email, '')) || ' ' || ltrim(coalesce(new.phone, ''), '+') || ' ' || CASE WHEN new.phone GLOB '+33*' THEN '0' || substr(new.phone, 4) WHEN substr(new.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.phone, 5) ELSE '' END END)
+; INSERT INTO search_organisations_docs (ref_id, title, extra, sort_name, sort_acronym, sort_city, sort_territory, deleted, archived, merged_into) SELECT k.id, CASE WHEN k.erased THEN '' ELSE coalesce(k.sort_name, '') || ' ' || coalesce(k.sort_acronym, '') END, CASE WHEN k.erased THEN '' ELSE coalesce(k.sort_city, '') || ' ' || k.other || ' ' || ltrim(coalesce(k.phone, ''), '+') || ' ' || CASE WHEN k.phone GLOB '+33*' THEN '0' || substr(k.phone, 4) WHEN substr(k.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(k.phone, 5) ELSE '' END END, k.sort_name, k.sort_acronym, k.sort_city, k.sort_territory, k.deleted, k.archived, k.merged_into FROM (SELECT new.id AS id, new.erased AS erased, new.deleted AS deleted, new.archived AS archived, new.merged_into AS merged_into, CASE WHEN coalesce(new.name, '') = '' THEN NULL ELSE maillage_fold(new.name) END AS sort_name, CASE WHEN coalesce(new.acronym, '') = '' THEN NULL ELSE maillage_fold(new.acronym) END AS sort_acronym, CASE WHEN coalesce(new.city, '') = '' THEN NULL ELSE maillage_fold(new.city) END AS sort_city, CASE WHEN coalesce(new.territory, '') = '' THEN NULL ELSE maillage_fold(new.territory) END AS sort_territory, maillage_fold(coalesce(new.postcode, '') || ' ' || coalesce(new.siret, '') || ' ' || coalesce(new.email, '')) AS other, new.phone AS phone) AS k
 ; END;
 
-CREATE TRIGGER search_organisations_au AFTER UPDATE OF name, acronym, city, postcode, siret, email, phone, erased ON organisations BEGIN
+CREATE TRIGGER search_organisations_au AFTER UPDATE OF name, acronym, city, territory, postcode, siret, email, phone, erased, deleted, archived, merged_into ON organisations BEGIN
 DELETE FROM search_organisations_docs WHERE ref_id = new.id
-; INSERT INTO search_organisations_docs (ref_id, title, extra) VALUES (new.id, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.name, '') || ' ' || coalesce(new.acronym, '')) END, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.city, '') || ' ' || coalesce(new.postcode, '') || ' ' || coalesce(new.siret, '') || ' ' || coalesce(new.email, '')) || ' ' || ltrim(coalesce(new.phone, ''), '+') || ' ' || CASE WHEN new.phone GLOB '+33*' THEN '0' || substr(new.phone, 4) WHEN substr(new.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.phone, 5) ELSE '' END END)
+; INSERT INTO search_organisations_docs (ref_id, title, extra, sort_name, sort_acronym, sort_city, sort_territory, deleted, archived, merged_into) SELECT k.id, CASE WHEN k.erased THEN '' ELSE coalesce(k.sort_name, '') || ' ' || coalesce(k.sort_acronym, '') END, CASE WHEN k.erased THEN '' ELSE coalesce(k.sort_city, '') || ' ' || k.other || ' ' || ltrim(coalesce(k.phone, ''), '+') || ' ' || CASE WHEN k.phone GLOB '+33*' THEN '0' || substr(k.phone, 4) WHEN substr(k.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(k.phone, 5) ELSE '' END END, k.sort_name, k.sort_acronym, k.sort_city, k.sort_territory, k.deleted, k.archived, k.merged_into FROM (SELECT new.id AS id, new.erased AS erased, new.deleted AS deleted, new.archived AS archived, new.merged_into AS merged_into, CASE WHEN coalesce(new.name, '') = '' THEN NULL ELSE maillage_fold(new.name) END AS sort_name, CASE WHEN coalesce(new.acronym, '') = '' THEN NULL ELSE maillage_fold(new.acronym) END AS sort_acronym, CASE WHEN coalesce(new.city, '') = '' THEN NULL ELSE maillage_fold(new.city) END AS sort_city, CASE WHEN coalesce(new.territory, '') = '' THEN NULL ELSE maillage_fold(new.territory) END AS sort_territory, maillage_fold(coalesce(new.postcode, '') || ' ' || coalesce(new.siret, '') || ' ' || coalesce(new.email, '')) AS other, new.phone AS phone) AS k
 ; END;
 
 CREATE TRIGGER search_organisations_ad AFTER DELETE ON organisations BEGIN
@@ -673,7 +680,13 @@ CREATE TABLE search_people_docs (
 	docid INTEGER PRIMARY KEY,
 	ref_id VARCHAR(36) NOT NULL UNIQUE,
 	title TEXT NOT NULL DEFAULT '',
-	extra TEXT NOT NULL DEFAULT ''
+	extra TEXT NOT NULL DEFAULT '',
+	sort_last_name TEXT,
+	sort_first_name TEXT,
+	sort_email TEXT,
+	deleted BOOLEAN NOT NULL DEFAULT 0,
+	archived BOOLEAN NOT NULL DEFAULT 0,
+	merged_into VARCHAR(36)
 );
 
 CREATE VIRTUAL TABLE search_people USING fts5(title, extra, content='search_people_docs', content_rowid='docid', prefix='2 3', tokenize='unicode61');
@@ -686,19 +699,19 @@ CREATE TRIGGER search_people_docs_ad AFTER DELETE ON search_people_docs BEGIN
 INSERT INTO search_people (search_people, rowid, title, extra) VALUES ('delete', old.docid, old.title, old.extra)
 ; END;
 
-CREATE TRIGGER search_people_docs_au AFTER UPDATE ON search_people_docs BEGIN
+CREATE TRIGGER search_people_docs_au AFTER UPDATE OF title, extra ON search_people_docs BEGIN
 INSERT INTO search_people (search_people, rowid, title, extra) VALUES ('delete', old.docid, old.title, old.extra)
 ; INSERT INTO search_people (rowid, title, extra) VALUES (new.docid, new.title, new.extra)
 ; END;
 
 CREATE TRIGGER search_people_ai AFTER INSERT ON people BEGIN
 DELETE FROM search_people_docs WHERE ref_id = new.id
-; INSERT INTO search_people_docs (ref_id, title, extra) VALUES (new.id, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.last_name, '') || ' ' || coalesce(new.first_name, '')) END, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.email, '')) || ' ' || ltrim(coalesce(new.phone, ''), '+') || ' ' || CASE WHEN new.phone GLOB '+33*' THEN '0' || substr(new.phone, 4) WHEN substr(new.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.phone, 5) ELSE '' END || ' ' || ltrim(coalesce(new.mobile, ''), '+') || ' ' || CASE WHEN new.mobile GLOB '+33*' THEN '0' || substr(new.mobile, 4) WHEN substr(new.mobile, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.mobile, 5) ELSE '' END END)
+; INSERT INTO search_people_docs (ref_id, title, extra, sort_last_name, sort_first_name, sort_email, deleted, archived, merged_into) SELECT k.id, CASE WHEN k.erased THEN '' ELSE coalesce(k.sort_last_name, '') || ' ' || coalesce(k.sort_first_name, '') END, CASE WHEN k.erased THEN '' ELSE coalesce(k.sort_email, '') || ' ' || ltrim(coalesce(k.phone, ''), '+') || ' ' || CASE WHEN k.phone GLOB '+33*' THEN '0' || substr(k.phone, 4) WHEN substr(k.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(k.phone, 5) ELSE '' END || ' ' || ltrim(coalesce(k.mobile, ''), '+') || ' ' || CASE WHEN k.mobile GLOB '+33*' THEN '0' || substr(k.mobile, 4) WHEN substr(k.mobile, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(k.mobile, 5) ELSE '' END END, k.sort_last_name, k.sort_first_name, k.sort_email, k.deleted, k.archived, k.merged_into FROM (SELECT new.id AS id, new.erased AS erased, new.deleted AS deleted, new.archived AS archived, new.merged_into AS merged_into, CASE WHEN coalesce(new.last_name, '') = '' THEN NULL ELSE maillage_fold(new.last_name) END AS sort_last_name, CASE WHEN coalesce(new.first_name, '') = '' THEN NULL ELSE maillage_fold(new.first_name) END AS sort_first_name, CASE WHEN coalesce(new.email, '') = '' THEN NULL ELSE maillage_fold(new.email) END AS sort_email, new.phone AS phone, new.mobile AS mobile) AS k
 ; END;
 
-CREATE TRIGGER search_people_au AFTER UPDATE OF last_name, first_name, email, phone, mobile, erased ON people BEGIN
+CREATE TRIGGER search_people_au AFTER UPDATE OF last_name, first_name, email, phone, mobile, erased, deleted, archived, merged_into ON people BEGIN
 DELETE FROM search_people_docs WHERE ref_id = new.id
-; INSERT INTO search_people_docs (ref_id, title, extra) VALUES (new.id, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.last_name, '') || ' ' || coalesce(new.first_name, '')) END, CASE WHEN new.erased THEN '' ELSE maillage_fold(coalesce(new.email, '')) || ' ' || ltrim(coalesce(new.phone, ''), '+') || ' ' || CASE WHEN new.phone GLOB '+33*' THEN '0' || substr(new.phone, 4) WHEN substr(new.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.phone, 5) ELSE '' END || ' ' || ltrim(coalesce(new.mobile, ''), '+') || ' ' || CASE WHEN new.mobile GLOB '+33*' THEN '0' || substr(new.mobile, 4) WHEN substr(new.mobile, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(new.mobile, 5) ELSE '' END END)
+; INSERT INTO search_people_docs (ref_id, title, extra, sort_last_name, sort_first_name, sort_email, deleted, archived, merged_into) SELECT k.id, CASE WHEN k.erased THEN '' ELSE coalesce(k.sort_last_name, '') || ' ' || coalesce(k.sort_first_name, '') END, CASE WHEN k.erased THEN '' ELSE coalesce(k.sort_email, '') || ' ' || ltrim(coalesce(k.phone, ''), '+') || ' ' || CASE WHEN k.phone GLOB '+33*' THEN '0' || substr(k.phone, 4) WHEN substr(k.phone, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(k.phone, 5) ELSE '' END || ' ' || ltrim(coalesce(k.mobile, ''), '+') || ' ' || CASE WHEN k.mobile GLOB '+33*' THEN '0' || substr(k.mobile, 4) WHEN substr(k.mobile, 1, 4) IN ('+262', '+590', '+594', '+596', '+508') THEN '0' || substr(k.mobile, 5) ELSE '' END END, k.sort_last_name, k.sort_first_name, k.sort_email, k.deleted, k.archived, k.merged_into FROM (SELECT new.id AS id, new.erased AS erased, new.deleted AS deleted, new.archived AS archived, new.merged_into AS merged_into, CASE WHEN coalesce(new.last_name, '') = '' THEN NULL ELSE maillage_fold(new.last_name) END AS sort_last_name, CASE WHEN coalesce(new.first_name, '') = '' THEN NULL ELSE maillage_fold(new.first_name) END AS sort_first_name, CASE WHEN coalesce(new.email, '') = '' THEN NULL ELSE maillage_fold(new.email) END AS sort_email, new.phone AS phone, new.mobile AS mobile) AS k
 ; END;
 
 CREATE TRIGGER search_people_ad AFTER DELETE ON people BEGIN
