@@ -39,7 +39,8 @@ class FilterBar(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         self.combos: dict[str, QComboBox] = {}
-        for key, everything, tip in FILTERS[kind]:
+        self._tips = {key: tip for key, _everything, tip in FILTERS[kind]}
+        for position, (key, everything, tip) in enumerate(FILTERS[kind]):
             combo = QComboBox()
             combo.setObjectName(f"filter-{key}")
             combo.setToolTip(tip)
@@ -50,7 +51,8 @@ class FilterBar(QWidget):
             combo.setMaxVisibleItems(MAX_VISIBLE_ITEMS)
             combo.addItem(everything, None)
             combo.currentIndexChanged.connect(lambda _i: self._changed())
-            row.addWidget(combo, 1)
+            # The first menu (types, catégories) has the longest entries: it gets more room.
+            row.addWidget(combo, 3 if position == 0 else 2)
             self.combos[key] = combo
         self.clear_button = QPushButton("Effacer les filtres")
         self.clear_button.setToolTip("Montrer de nouveau toute la liste")
@@ -58,7 +60,6 @@ class FilterBar(QWidget):
         self.clear_button.setEnabled(False)
         self.clear_button.clicked.connect(self.clear)
         row.addWidget(self.clear_button)
-        row.addStretch(1)
 
     def filters(self) -> tuple[tuple[str, str], ...]:
         """The chosen filters, in menu order."""
@@ -105,6 +106,10 @@ class FilterBar(QWidget):
             self.changed.emit(())
 
     def _changed(self) -> None:
+        for key, combo in self.combos.items():  # a long entry cut in the combo is read here
+            chosen = combo.currentData() is not None
+            combo.setToolTip(f"{self._tips[key]}\u00a0: {combo.currentText()}" if chosen
+                             else self._tips[key])
         filters = self.filters()
         self.clear_button.setEnabled(bool(filters))
         self.changed.emit(filters)
