@@ -34,7 +34,9 @@ sysdeps:
 run: install
 	$(BIN)/maillage --demo
 
+# Tests also need LibreOffice (the bilan's XLSX is opened by it): .ci/sysdeps-test.
 test: sysdeps $(VENV)/.installer-installed
+	@sh .ci/sysdeps-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: sysdeps $(VENV)/.test-installed

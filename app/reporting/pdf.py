@@ -102,7 +102,8 @@ def write_pdf(ws: Workspace, report: Report, path: Path, *, today: dt.date | Non
         "Détail par réunion",
         ["Date", "Réunion", "Invités", "Présents", "Excusés", "Absents", "Émargement"],
         [[fmt.date_short(m.date), m.title, fmt.number(m.invited), fmt.number(m.present),
-          fmt.number(m.excused), fmt.number(m.absent), _percent(m.completeness)] for m in report.meetings],
+          fmt.number(m.excused), fmt.number(m.absent),
+          _percent(m.completeness if m.present else None)] for m in report.meetings],
         [0.12, 0.33, 0.1, 0.11, 0.1, 0.1, 0.14],
     )
     story.append(para(fmt.typography(

@@ -33,7 +33,8 @@ def _sheet(wb: Workbook, title: str, report: Report, headers: list[str], rows: l
     ws.title = title[:31]
     ws["A1"] = f"Bilan – {report.action_code + ' – ' if report.action_code else ''}{report.action_title}"
     ws["A1"].font = TITLE
-    ws["A2"] = f"Période : {report.period.label()}" + (f" · Financeur : {report.funder}" if report.funder else "")
+    ws["A2"] = (f"Période\u00a0: {report.period.label()}"
+                + (f" · Financeur\u00a0: {report.funder}" if report.funder else ""))
     ws["A3"] = f"Édité le {date_long(dt.date.today())}"
     header_row = 5
     for col, name in enumerate(headers, start=1):
@@ -64,7 +65,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
         ["Élus distincts", report.distinct_elus],
         ["Heures de présence", report.hours],
     ]
-    summary += [[f"Indicateur : {t.label}", t.realised if t.realised is not None else "non calculable"]
+    summary += [[f"Indicateur\u00a0: {t.label}", t.realised if t.realised is not None else "non calculable"]
                 for t in report.targets]
     _sheet(wb, "Synthèse", report, ["Indicateur", "Réalisé"], summary, first=True)
     if report.targets:
@@ -82,7 +83,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
     _sheet(wb, "Réunions", report,
            ["Date", "Réunion", "Type", "Invités", "Présents", "Excusés", "Absents", "Émargement complet"],
            [[m.date, m.title, labels.label(labels.MEETING_KINDS, m.kind), m.invited, m.present,
-             m.excused, m.absent, m.completeness] for m in report.meetings],
+             m.excused, m.absent, m.completeness if m.present else None] for m in report.meetings],
            formats={1: "DD/MM/YYYY", 8: "0 %"})
     _sheet(wb, "Présences", report,
            ["Date", "Réunion", "Créneau", "Nom", "Prénom", "Catégorie", "Structure", "Présence",

@@ -626,7 +626,8 @@ class BilansView(QWidget):
         self.meetings_model.set_rows(
             [(fmt.date_short(m.date), m.title, labels.label(labels.MEETING_KINDS, m.kind),
               fmt.number(m.invited), fmt.number(m.present), fmt.number(m.excused),
-              fmt.number(m.absent), fmt.percent(m.completeness)) for m in report.meetings],
+              fmt.number(m.absent), fmt.percent(m.completeness) if m.present else "—")
+             for m in report.meetings],
             [m.meeting_id for m in report.meetings])
 
     def _meeting_activated(self, index) -> None:  # noqa: ANN001 - QModelIndex
