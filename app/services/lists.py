@@ -8,6 +8,7 @@ French; sorting uses the raw SQL expression of the column.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,29 +110,30 @@ def _folded(expr: ColumnElement[Any]) -> ColumnElement[str]:
     return func.maillage_fold(expr)
 
 
-def _stored_fold(source: _Source, expr: Any) -> tuple[Any, ColumnElement[str]] | None:
-    """The search document table and its stored ``fold(expr)`` column, when ``expr`` is a
-    column the documents of ``source`` keep a sort key for (see
-    :data:`app.storage.extra_schema.SORT_KEYS`); ``None`` otherwise.
+def _stored_key(source: _Source, expr: Any) -> str | None:
+    """The column of the search documents of ``source`` that holds ``fold(expr)`` (``NULL``
+    for an empty value), when they keep one (see :data:`app.storage.extra_schema.SORT_KEYS`).
 
-    Sorting on the stored key gives the order ``maillage_fold(expr)`` gives, without a
-    Python call per row (100 000 of them for the contacts list).
+    Sorting on it gives the order ``maillage_fold(expr)`` gives, without a Python call per
+    row (100 000 of them for the contacts list).
     """
     col = getattr(expr, "expression", expr)
     if source.fts is None or not isinstance(col, Column):
         return None
     if col.table.name != source.fts or col.key not in SORT_KEYS[source.fts]:
         return None
-    from app.services.search import documents
-
-    docs = documents(source.fts).alias("sort_docs")  # not the one the search subquery reads
-    return docs, docs.c[f"sort_{col.key}"]
+    return f"sort_{col.key}"
 
 
 def _date(value: Any) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return fmt.date_short(value)
+
+
+# Parsing a number to show it costs ~0.1 ms: a page of contacts re-shown at each keystroke
+# of a search would spend more on it than on its query.
+_phone = functools.lru_cache(maxsize=4096)(fmt.phone)
 
 
 def _kind_label(value: Any) -> str:
@@ -457,7 +459,7 @@ SOURCES: dict[str, _Source] = {
         muted="archived",
         formatters={
             "category": lambda v: labels.label(labels.PERSON_CATEGORIES, v),
-            "phone": fmt.phone,
+            "phone": _phone,
         },
         fts="people",
     ),
@@ -653,16 +655,20 @@ def _page_ids(
     if {c.key: c.kind for c in source.view.columns}.get(sort) == "text":
         # On the key stored with the search document when there is one (no Python call
         # per row), else folded on the fly (small tables, computed columns).
-        stored = _stored_fold(source, key)
-        on_documents = _on_documents(source, query) if stored is not None else None
-        if stored is not None and on_documents is not None:
+        stored = _stored_key(source, key)
+        on_documents = _on_documents(source, query) if stored else None
+        if stored and on_documents is not None:
             docs, conditions = on_documents
-            sort_expr = docs.c[stored[1].name]
+            sort_expr = docs.c[stored]
             id_col = docs.c.ref_id
-            empty_last = sort_expr.is_(None)  # the stored key is NULL for an empty value
+            empty_last = sort_expr.is_(None)
             ids_stmt = select(id_col).where(*conditions)
-        elif stored is not None:
-            docs, sort_expr = stored
+        elif stored:
+            from app.services.search import documents
+
+            # An alias: the search subquery, if any, reads the documents too.
+            docs = documents(str(source.fts)).alias("sort_docs")
+            sort_expr = docs.c[stored]
             ids_stmt = ids_stmt.join(docs, docs.c.ref_id == id_col)
         else:
             sort_expr = _folded(key)
