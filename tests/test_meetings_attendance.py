@@ -187,7 +187,7 @@ def test_evidence_for_a_training(net) -> None:
     am, pm = _sessions(net.ws, meeting_id)
     report = att.evidence(net.ws, meeting_id, today=DAY)
     assert report.rule == "formation" and report.due and not report.complete
-    assert any("9 personne(s) sans signature ni statut" in m for m in report.missing)
+    assert any("9\u00a0personnes sans signature ni statut" in m for m in report.missing)
     assert sum("contre-signature" in m for m in report.missing) == 2
     people = [p for last, p in net.people.items() if last != "Dulaurier"]
     for pid in people[:-1]:
@@ -198,9 +198,9 @@ def test_evidence_for_a_training(net) -> None:
         att.seal_session(net.ws, sid, att.CountersignInput("Marie DULAURIER", png_bytes()))
     report = att.evidence(net.ws, meeting_id, today=DAY)
     assert report.missing == (
-        "Mardi 12 mai 2026, après-midi (13\u00a0h\u00a030 – 17\u00a0h\u00a000)\u00a0: 9 présence(s) "
-        "saisie(s) sans signature et aucune feuille signée scannée (Alexandre FASSI, Ștefan IONESCU, "
-        "Bruno LASNIER, Pierre LEVY, Anlaouddine M'MADI et 4 autre(s)).",
+        "Mardi 12 mai 2026, après-midi (13\u00a0h\u00a030\u00a0–\u00a017\u00a0h\u00a000)\u00a0: "
+        "9\u00a0présences saisies sans signature et aucune feuille signée scannée (Alexandre FASSI, "
+        "Ștefan IONESCU, Bruno LASNIER, Pierre LEVY, Anlaouddine M'MADI et 4\u00a0autres).",
     )
     assert report.sessions[0].signed == 8 and report.sessions[0].sealed
 

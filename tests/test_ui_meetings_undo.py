@@ -237,3 +237,27 @@ def test_a_deleted_meeting_comes_back_with_ctrl_z(window, page, demo_ws, monkeyp
     _ctrl_z(window, page)
     assert page.model.row_of(meeting_id) is not None
     assert len(svc.get_meeting(demo_ws, meeting_id).sessions) == 2  # its two half-days too
+
+
+# --- typography seen while walking through the section -----------------------------------
+
+
+def test_quoted_titles_and_time_ranges_do_not_break_apart(page, demo_ws):
+    meeting_id = _new_meeting(demo_ws, "Formation-action – module « clauses sociales » (3 jours)")
+    page.select_record(meeting_id)
+    # « module «|clauses » » once wrapped with the guillemet alone at the end of a line.
+    assert "«\u00a0clauses sociales\u00a0»" in page.detail_pane.title_text()
+    panel = page.detail_pane.evidence_panel
+    first = panel.session_labels[0].text()
+    assert "9\u00a0h\u00a000\u00a0–\u00a012\u00a0h\u00a030)\u00a0:" in first  # one block, no break
+
+
+def test_missing_people_are_counted_in_plain_french(page, demo_ws):
+    meeting_id = _new_meeting(demo_ws, "Réunion sans présences")
+    people = [p.person_id for p in svc.get_meeting(demo_ws, _any_meeting_with_people(demo_ws))
+              .participants[:3]]
+    svc.add_participants(demo_ws, meeting_id, people)
+    page.select_record(meeting_id)
+    items = [label.text() for label in page.detail_pane.evidence_panel.item_labels]
+    assert any("3\u00a0personnes sans statut de présence" in t for t in items), items
+    assert not any("(s)" in t for t in items)

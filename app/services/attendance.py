@@ -772,7 +772,8 @@ def audit_trail(ws: Workspace, meeting_id: str) -> tuple[AuditView, ...]:
 
 def _names(people: Sequence[str], limit: int = 5) -> str:
     shown = ", ".join(people[:limit])
-    return shown + (f" et {len(people) - limit} autre(s)" if len(people) > limit else "")
+    more = len(people) - limit
+    return shown + (f" et {fmt.plural(more, 'autre')}" if more > 0 else "")
 
 
 def evidence(ws: Workspace, meeting_id: str, *, today: dt.date | None = None) -> EvidenceReport:
@@ -828,10 +829,12 @@ def evidence(ws: Workspace, meeting_id: str, *, today: dt.date | None = None) ->
                                            len(unsigned), n_scans, sess.sealed))
         if nothing:
             what = "sans signature ni statut" if training else "sans statut de présence"
-            missing.append(f"{cap} : {len(nothing)} personne(s) {what} ({_names(nothing)}).")
+            missing.append(f"{cap}\u00a0: {fmt.plural(len(nothing), 'personne')} {what} "
+                           f"({_names(nothing)}).")
         if training and unsigned and not n_scans:
             missing.append(
-                f"{cap} : {len(unsigned)} présence(s) saisie(s) sans signature et aucune feuille "
+                f"{cap}\u00a0: {fmt.plural(len(unsigned), 'présence saisie', 'présences saisies')} "
+                "sans signature et aucune feuille "
                 f"signée scannée ({_names(unsigned)})."
             )
         if training and not sess.sealed:

@@ -149,8 +149,8 @@ class SessionView:
         """« mardi 12 mai 2026, matin (9 h 00 – 12 h 30) »."""
         return (
             f"{fmt.date_long(self.date)}, {self.label_text.lower()} "
-            f"({fmt.time_short(self.start_time)} – {fmt.time_short(self.end_time)})"
-        )
+            f"({fmt.time_short(self.start_time)}\u00a0–\u00a0{fmt.time_short(self.end_time)})"
+        )  # the time range is never split at a line end
 
 
 @dataclass(frozen=True)
@@ -1123,7 +1123,8 @@ def add_participants(
         )
         missing = [p for p in person_ids if p not in found]
         if missing:
-            raise NotFound(f"{len(missing)} personne(s) introuvable(s) ou supprimée(s).")
+            raise NotFound(fmt.plural(len(missing), "personne introuvable ou supprimée",
+                                      "personnes introuvables ou supprimées") + ".")
         added, already = _add(s, meeting_id, person_ids, ch, role=role, status=status)
         return AddResult(added, already, ch.result(_invite_label(added, m)))
 

@@ -7,6 +7,8 @@ countersignature for a training; présents, excusés and the compte rendu for ot
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
@@ -129,7 +131,8 @@ class MeetingDetailPane(DetailPane):
         self.evidence_panel: EvidencePanel | None = None
 
     def show_meeting(self, detail: RecordDetail, report: EvidenceReport | None) -> None:
-        self.show_detail(detail)
+        # « module « clauses sociales » »: the guillemets stay with their words when wrapped.
+        self.show_detail(replace(detail, title=fmt.typography(detail.title)))
         self.evidence_panel = None
         if report is None:
             return

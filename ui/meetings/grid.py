@@ -118,8 +118,9 @@ class AttendanceModel(QAbstractTableModel):
                 return ""
             if role == Qt.ItemDataRole.ToolTipRole and session is not None:
                 t = self.grid.totals[column - FIXED_COLUMNS]
-                return (f"{t.present} présent(s), {t.late} en retard, {t.absent} absent(s), "
-                        f"{t.excused} excusé(s), {t.unknown} sans statut")
+                return (f"{fmt.plural(t.present, 'présent')}, {fmt.number(t.late)} en retard, "
+                        f"{fmt.plural(t.absent, 'absent')}, {fmt.plural(t.excused, 'excusé')}, "
+                        f"{fmt.number(t.unknown)} sans statut")
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setBold(True)

@@ -742,7 +742,7 @@ class ImportListDialog(QDialog):
         parts = [fmt.plural(len(report.rows), "ligne")]
         parts.append(f"{fmt.plural(to_add, 'contact reconnu', 'contacts reconnus')} à inviter")
         if already:
-            parts.append(f"{fmt.number(already)} déjà invité(s)")
+            parts.append(f"{fmt.plural(already, 'personne déjà invitée', 'personnes déjà invitées')}")
         if unknown:
             parts.append(f"{fmt.plural(unknown, 'personne inconnue', 'personnes inconnues')} de la base")
         if problems:
