@@ -423,3 +423,20 @@ def test_a_finger_on_a_touch_screen_signs_too(qtbot):
     (stroke,) = pad.strokes()  # one stroke: no mouse event is synthesised on top of it
     assert len(stroke) > 10 and {p[2] for p in stroke} == {0.5}
     assert stroke[-1][0] > stroke[0][0] + 150
+
+
+def test_a_quoted_title_keeps_its_guillemets_with_their_words(page, demo_ws, qtbot):
+    """« module «|clauses sociales » » once wrapped with « alone at the end of the line."""
+    from PySide6.QtWidgets import QLabel
+
+    meeting_id = svc.create_meeting(demo_ws, MeetingInput(
+        kind="formation", title="Formation-action – module « clauses sociales » (3 jours)",
+        sessions=svc.default_sessions(TODAY + dt.timedelta(days=5), 1))).id
+    page.select_record(meeting_id)
+    kiosk = page.start_kiosk()
+    qtbot.waitExposed(kiosk)
+    try:
+        title = kiosk.findChild(QLabel, "kioskTitle")
+        assert title.text() == "Formation-action – module «\u00a0clauses sociales\u00a0» (3 jours)"
+    finally:
+        kiosk.leave()

@@ -227,7 +227,7 @@ class KioskWindow(QWidget):
         row = QHBoxLayout()
         column = QVBoxLayout()
         column.setSpacing(2)
-        title = _label(self.meeting.title, "kioskTitle")
+        title = _label(fmt.typography(self.meeting.title), "kioskTitle")
         column.addWidget(title)
         if heading is not None:
             column.addWidget(heading)

@@ -223,7 +223,7 @@ class AttendanceGridDialog(QDialog):
         self.setWindowTitle(f"Présences – {grid.title}")
 
         layout = QVBoxLayout(self)
-        title = QLabel(grid.title)
+        title = QLabel(fmt.typography(grid.title))
         title.setObjectName("panelTitle")
         title.setWordWrap(True)
         layout.addWidget(title)

@@ -91,7 +91,7 @@ class MinutesDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 10)
-        title = QLabel(self.detail.title)
+        title = QLabel(fmt.typography(self.detail.title))
         title.setObjectName("panelTitle")
         title.setWordWrap(True)
         layout.addWidget(title)

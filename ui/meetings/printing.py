@@ -122,7 +122,7 @@ class DocumentDialog(QDialog):
         self.pages = 0
         self.setWindowTitle(f"{title} – {detail.title}")
         self.layout_ = QVBoxLayout(self)
-        heading = QLabel(detail.title)
+        heading = QLabel(fmt.typography(detail.title))
         heading.setObjectName("panelTitle")
         heading.setWordWrap(True)
         self.layout_.addWidget(heading)
