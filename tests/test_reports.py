@@ -201,3 +201,30 @@ def test_pdf_bilan_reads_back_with_figures_and_eu_mention(known, tmp_path):
     assert "Nombre de COPIL" in text and "50 %" in text
     assert "COPIL n° 1" in text and f"Page 1 / {pages}" in text
     assert "lundi 23 novembre 2026" in text
+
+
+def test_pdf_bilan_charts_read_in_grey_with_french_axes(known, tmp_path):
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from app.reporting.pdf import write_pdf
+
+    ws, action_id, _ = known
+    r = build_report(ws, action_id, Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)))
+    path = write_pdf(ws, r, tmp_path / "bilan.pdf", today=dt.date(2026, 11, 23))
+    with pdfplumber.open(path) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+        diagonals = sum(1 for page in pdf.pages for line in page.lines
+                        if line["x1"] - line["x0"] > 0.5 and line["bottom"] - line["top"] > 0.5)
+    text = "\n".join(pages)
+    # Every page carries the document's title, not the heading of a table.
+    assert all("Bilan de l'action" in page for page in pages)
+    # Each chart is graduated and its axis titled in French.
+    for axis in ("Nombre de réunions tenues", "Nombre de personnes distinctes",
+                 "Nombre de structures distinctes"):
+        assert axis in text
+    assert diagonals > 20  # hatched bars (table borders are horizontal or vertical)
+    # Rendered in grey as printed, the chart area holds both dark strokes and white paper.
+    image = pdfium.PdfDocument(str(path))[0].render(scale=1).to_pil().convert("L")
+    histogram = image.histogram()
+    assert sum(histogram[:96]) > 2000 and sum(histogram[224:]) > 0.5 * sum(histogram)

@@ -105,7 +105,25 @@ def test_charts_read_in_black_and_white(qtbot):
         assert min(pixels) < 128 < max(pixels)
         signatures.append(tuple(p < 128 for p in pixels))
     assert signatures[0] != signatures[1]
-    assert chart.accessibleDescription() == "Comité de pilotage (COPIL) : 2 ; Formation : 5"
+    assert chart.accessibleDescription() == ("Comité de pilotage (COPIL)\u00a0: 2\u00a0; "
+                                              "Formation\u00a0: 5")
+
+
+def test_long_category_names_take_two_lines_and_the_axis_is_titled(qtbot):
+    chart = BarChart("Structures mobilisées par type", "Nombre de structures distinctes")
+    qtbot.addWidget(chart)
+    chart.set_bars([("Association", 2), ("France Travail", 1)])
+    short = chart.heightForWidth(420)
+    long_name = "EPCI (communauté de communes, d'agglomération, métropole)"
+    chart.set_bars([(long_name, 2), ("France Travail", 1)])
+    assert chart.heightForWidth(420) >= short + chart.fontMetrics().height() - BAR_HEIGHT // 2
+    assert long_name in chart.accessibleDescription()  # the full name, for screen readers
+    image = chart.to_image(QSize(420, chart.heightForWidth(420))).convertToFormat(
+        QImage.Format.Format_Grayscale8)
+    # Under the bars: the graduated axis then its title, in dark ink on white.
+    bottom_rows = [y for y in range(image.height() - 40, image.height())
+                   if any(image.pixelColor(x, y).lightness() < 100 for x in range(200, 400))]
+    assert len(bottom_rows) > 10
 
 
 # --- the view --------------------------------------------------------------------------------
@@ -213,7 +231,7 @@ def test_export_xlsx_and_pdf(page, demo_ws, qtbot, tmp_path, monkeypatch):
     synthesis = workbook["Synthèse"]
     assert synthesis["A6"].value == "Réunions tenues"
     assert synthesis["B6"].value == page.report.meetings_held
-    assert page.window().statusBar().currentMessage() == f"Bilan exporté : {tmp_path / name}"
+    assert page.window().statusBar().currentMessage() == f"Bilan exporté\u00a0: {tmp_path / name}"
 
     assert page.export_pdf() is not None
     qtbot.waitUntil(lambda: page.export_job is None, timeout=20_000)
@@ -231,7 +249,7 @@ def test_an_export_that_cannot_be_written_is_explained(page, qtbot, tmp_path, mo
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
     assert page.export_xlsx() is not None
     qtbot.waitUntil(lambda: bool(warnings), timeout=20_000)
-    assert warnings[0].startswith("Le bilan n'a pas pu être exporté : le fichier n'a pas pu être écrit")
+    assert warnings[0].startswith("Le bilan n'a pas pu être exporté\u00a0: le fichier n'a pas pu être écrit")
 
 
 def test_editing_a_target_changes_its_progress_bar(page, demo_ws, qtbot, monkeypatch):

@@ -89,7 +89,7 @@ class Tile(QFrame):
         self.set_value(value)
         if target:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
-            self.setToolTip(f"Ouvrir la liste « {label} »")
+            self.setToolTip(f"Ouvrir la liste «\u00a0{label}\u00a0»")
 
     def set_value(self, value: int | None) -> None:
         """The number, or « … » while it is being counted."""

@@ -23,6 +23,8 @@ from app.documents.common import (
 )
 from app.domain import formatting as fmt
 from app.domain import labels
+from app.reporting.charts import bar_chart
+from app.reporting.scale import AXIS_TITLES
 from app.services.reports import Report
 from app.services.settings import get_identity
 from app.services.workspace import Workspace
@@ -37,8 +39,13 @@ GRID = TableStyle([
 ])
 
 
-def _table(title: str, headers: list[str], rows: list[list[str]], widths: list[float]) -> list:
+def _table(title: str, headers: list[str], rows: list[list[str]], widths: list[float],
+           chart: tuple[list[tuple[str, float]], str] | None = None) -> list:
+    """A titled table; with ``chart`` (bars, axis title) its bar chart stands on its right."""
     total = frame_width()
+    if chart is not None:
+        table_share = 0.4
+        widths = [w * table_share for w in widths]
     number = ParagraphStyle("cell_number", parent=styles()["cell"], alignment=TA_RIGHT)
     data = [[para(h, "cell_bold") for h in headers]] + [
         [para(c, "cell" if i == 0 or (i == 1 and len(row) > 4) else number) for i, c in enumerate(row)]
@@ -48,7 +55,18 @@ def _table(title: str, headers: list[str], rows: list[list[str]], widths: list[f
         data.append([para("Aucune donnée sur la période.", "cell")] + [""] * (len(headers) - 1))
     table = Table(data, colWidths=[w * total for w in widths], repeatRows=1)
     table.setStyle(GRID)
-    return [KeepTogether([para(title, "heading2"), Spacer(0, 2 * mm)]), table, Spacer(0, 6 * mm)]
+    if chart is None:  # the heading stays with the first rows (a long table still splits)
+        return [KeepTogether([para(title, "heading2"), Spacer(0, 2 * mm), table]), Spacer(0, 6 * mm)]
+    bars, axis_title = chart
+    gap = 6 * mm
+    drawing = bar_chart("", bars, axis_title, total * (1 - table_share) - gap)
+    side = Table([[table, drawing]], colWidths=[total * table_share + gap, total * (1 - table_share) - gap])
+    side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (0, 0), gap),
+                              ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                              ("TOPPADDING", (0, 0), (-1, -1), 0)]))
+    return [KeepTogether([para(title, "heading2"), Spacer(0, 2 * mm), side]), Spacer(0, 6 * mm)]
 
 
 def _percent(value: float | None) -> str:
@@ -88,16 +106,20 @@ def write_pdf(ws: Workspace, report: Report, path: Path, *, today: dt.date | Non
               _percent(t.ratio)] for t in report.targets],
             [0.52, 0.18, 0.15, 0.15],
         )
-    story += _table("Réunions tenues par type", ["Type", "Réunions"],
-                    [[labels.label(labels.MEETING_KINDS, k), fmt.number(n)] for k, n in report.meetings_by_kind],
-                    [0.7, 0.3])
-    story += _table("Participants distincts par catégorie", ["Catégorie", "Personnes"],
-                    [[labels.label(labels.PERSON_CATEGORIES, k), fmt.number(n)]
-                     for k, n in report.participants_by_category], [0.7, 0.3])
-    story += _table("Participants distincts par sexe", ["Sexe", "Personnes"],
-                    [[k, fmt.number(n)] for k, n in report.participants_by_sex], [0.7, 0.3])
-    story += _table("Structures mobilisées par type", ["Type de structure", "Structures"],
-                    [[k, fmt.number(n)] for k, n in report.structures_by_kind], [0.7, 0.3])
+    kinds = [(labels.label(labels.MEETING_KINDS, k), n) for k, n in report.meetings_by_kind]
+    categories = [(labels.label(labels.PERSON_CATEGORIES, k), n)
+                  for k, n in report.participants_by_category]
+    for heading, header, rows, axis in (
+        ("Réunions tenues par type", ["Type", "Réunions"], kinds, AXIS_TITLES["meetings"]),
+        ("Participants distincts par catégorie", ["Catégorie", "Personnes"], categories,
+         AXIS_TITLES["people"]),
+        ("Participants distincts par sexe", ["Sexe", "Personnes"], list(report.participants_by_sex),
+         AXIS_TITLES["people"]),
+        ("Structures mobilisées par type", ["Type de structure", "Structures"],
+         list(report.structures_by_kind), AXIS_TITLES["structures"]),
+    ):
+        story += _table(heading, header, [[k, fmt.number(n)] for k, n in rows], [0.7, 0.3],
+                        chart=([(k, float(n)) for k, n in rows], axis))
     story += _table(
         "Détail par réunion",
         ["Date", "Réunion", "Invités", "Présents", "Excusés", "Absents", "Émargement"],

@@ -167,8 +167,8 @@ def resolve_action(ws: Workspace, ref: str) -> str:
     if len(ids) == 1:
         return ids[0]
     if not ids:
-        raise NotFound(f"Aucune action ne correspond à « {ref} ».")
-    raise NotFound(f"Plusieurs actions correspondent à « {ref} » : précisez son code.")
+        raise NotFound(f"Aucune action ne correspond à «\u00a0{ref}\u00a0».")
+    raise NotFound(f"Plusieurs actions correspondent à «\u00a0{ref}\u00a0»\u00a0: précisez son code.")
 
 
 def build_report(

@@ -45,7 +45,7 @@ class TargetBar(QWidget):
 
     def caption(self) -> str:
         t = self.target
-        return f"{t.label} : {realised_text(t)} / {fmt.number(t.target)} {t.unit}".rstrip()
+        return f"{t.label}\u00a0: {realised_text(t)} / {fmt.number(t.target)} {t.unit}".rstrip()
 
     def sizeHint(self) -> QSize:
         return QSize(240, 16)
@@ -57,7 +57,7 @@ class TargetBar(QWidget):
                 painter.setPen(Qt.GlobalColor.darkGray)
                 painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignLeft
                                                   | Qt.AlignmentFlag.AlignVCenter),
-                                 "non calculé : suivi à la main")
+                                 "non calculé\u00a0: suivi à la main")
             else:
                 draw_progress(painter, self.rect().adjusted(0, 1, 0, -1), self.target.ratio,
                               self.font())
@@ -179,7 +179,7 @@ class ActionIndicators(QWidget):
             return
         self.job = None
         message = error.message if isinstance(error, MaillageError) else str(error)
-        self._show_message(f"Les indicateurs n'ont pas pu être calculés : {message}")
+        self._show_message(f"Les indicateurs n'ont pas pu être calculés\u00a0: {message}")
         self.loaded.emit()
 
     # --- showing --------------------------------------------------------------------------
@@ -208,7 +208,7 @@ class ActionIndicators(QWidget):
                 line.setObjectName("indicatorsSeparator")
                 column.addWidget(line)
             button = ActionButton(item.action.label)
-            button.setToolTip(f"Ouvrir le bilan de « {item.action.label} »")
+            button.setToolTip(f"Ouvrir le bilan de «\u00a0{item.action.label}\u00a0»")
             button.clicked.connect(lambda _c=False, i=item.action.id: self.activated.emit("actions", i))
             column.addWidget(button)
             self.action_buttons.append(button)

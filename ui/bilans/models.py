@@ -116,7 +116,7 @@ class TargetsModel(FigureTableModel):
                 and index.row() < len(self._targets) and index.column() == PROGRESS_COLUMN):
             t = self._targets[index.row()]
             if t.ratio is None:
-                return "Cet indicateur n'est pas calculé par Maillage : suivez-le à la main."
+                return "Cet indicateur n'est pas calculé par Maillage\u00a0: suivez-le à la main."
             return f"{realised_text(t)} sur {fmt.number(t.target)} {t.unit} ({ratio_text(t.ratio)})"
         return super().data(index, role)
 

@@ -89,12 +89,12 @@ class TargetsDialog(QDialog):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.label_edit = QLineEdit()
-        self.label_edit.setPlaceholderText("ex. : Nombre de COPIL")
+        self.label_edit.setPlaceholderText("ex.\u00a0: Nombre de COPIL")
         self.target_edit = QLineEdit()
-        self.target_edit.setPlaceholderText("ex. : 2")
+        self.target_edit.setPlaceholderText("ex.\u00a0: 2")
         self.target_edit.setMaximumWidth(140)
         self.unit_edit = QLineEdit()
-        self.unit_edit.setPlaceholderText("ex. : réunions")
+        self.unit_edit.setPlaceholderText("ex.\u00a0: réunions")
         self.unit_edit.setMaximumWidth(220)
         self.rule_combo = QComboBox()
         for code, label in RULE_KINDS.items():
@@ -166,7 +166,7 @@ class TargetsDialog(QDialog):
         self.editing = target
         for box in self.fields.values():
             box.set_error("")
-        self.form_title.setText(f"Indicateur « {target.label} »" if target else "Nouvel indicateur")
+        self.form_title.setText(f"Indicateur «\u00a0{target.label}\u00a0»" if target else "Nouvel indicateur")
         self.label_edit.setText(target.label if target else "")
         self.target_edit.setText(number_text(target.target) if target else "")
         self.unit_edit.setText(target.unit if target else "")
@@ -243,7 +243,7 @@ class TargetsDialog(QDialog):
             return
         answer = QMessageBox.question(
             self, "Supprimer l'indicateur",
-            f"Supprimer l'indicateur « {target.label} » (cible : {fmt.number(target.target)} "
+            f"Supprimer l'indicateur «\u00a0{target.label}\u00a0» (cible\u00a0: {fmt.number(target.target)} "
             f"{target.unit}) ?".replace(" )", ")"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)

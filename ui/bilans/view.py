@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.domain import formatting as fmt
 from app.domain import labels
 from app.errors import MaillageError
+from app.reporting.scale import AXIS_TITLES
 from app.services.actions import ActionSummary, list_actions
 from app.services.reports import Period, Report, build_report
 from app.services.workspace import Workspace
@@ -96,7 +97,7 @@ def _table(model: FigureTableModel, name: str) -> QTableView:
 class FigurePanel(QWidget):
     """A titled table of (label, count) with its bar chart beside it."""
 
-    def __init__(self, title: str, headers: tuple[str, str], name: str) -> None:
+    def __init__(self, title: str, headers: tuple[str, str], name: str, axis_title: str) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -108,7 +109,7 @@ class FigurePanel(QWidget):
         self.model = FigureTableModel(headers, numeric=(1,), parent=self)
         self.table = _table(self.model, name)
         self.table.setMinimumWidth(280)
-        self.chart = BarChart()
+        self.chart = BarChart(axis_title=axis_title)
         self.chart.setObjectName(f"{name}Chart")
         self.chart.setAccessibleName(title)
         row.addWidget(self.table, 2)
@@ -348,10 +349,10 @@ class BilansView(QWidget):
         charts.setHorizontalSpacing(18)
         charts.setVerticalSpacing(12)
         self.summary_charts = {
-            "meetings": BarChart("Réunions tenues par type"),
-            "categories": BarChart("Participants distincts par catégorie"),
-            "sexes": BarChart("Participants distincts par sexe"),
-            "structures": BarChart("Structures mobilisées par type"),
+            "meetings": BarChart("Réunions tenues par type", AXIS_TITLES["meetings"]),
+            "categories": BarChart("Participants distincts par catégorie", AXIS_TITLES["people"]),
+            "sexes": BarChart("Participants distincts par sexe", AXIS_TITLES["people"]),
+            "structures": BarChart("Structures mobilisées par type", AXIS_TITLES["structures"]),
         }
         for i, chart in enumerate(self.summary_charts.values()):
             charts.addWidget(chart, i // 2, i % 2, Qt.AlignmentFlag.AlignTop)
@@ -361,9 +362,9 @@ class BilansView(QWidget):
         layout.addLayout(charts)
         layout.addStretch(1)
         self.rules_note = QLabel(
-            "Participants : personnes distinctes présentes (un doublon fusionné compte une fois). "
-            "Structures : celles au titre desquelles au moins une personne était présente. "
-            "Heures : durée des créneaux, ou heures d'arrivée et de départ notées.")
+            "Participants\u00a0: personnes distinctes présentes (un doublon fusionné compte une fois). "
+            "Structures\u00a0: celles au titre desquelles au moins une personne était présente. "
+            "Heures\u00a0: durée des créneaux, ou heures d'arrivée et de départ notées.")
         self.rules_note.setObjectName("formNote")
         self.rules_note.setWordWrap(True)
         layout.addWidget(self.rules_note)
@@ -375,7 +376,7 @@ class BilansView(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(14)
         self.kinds_panel = FigurePanel("Réunions tenues par type", ("Type de réunion", "Réunions"),
-                                       "meetingsByKind")
+                                       "meetingsByKind", AXIS_TITLES["meetings"])
         layout.addWidget(self.kinds_panel)
         heading = QLabel("Détail par réunion")
         heading.setObjectName("panelTitle")
@@ -388,7 +389,7 @@ class BilansView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.meetings_table.setMinimumHeight(220)
-        self.meetings_table.setToolTip("Entrée ou double-clic : ouvrir la réunion")
+        self.meetings_table.setToolTip("Entrée ou double-clic\u00a0: ouvrir la réunion")
         self.meetings_table.activated.connect(self._meeting_activated)
         layout.addWidget(self.meetings_table, 1)
         return self._scroll(content)
@@ -399,9 +400,10 @@ class BilansView(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(18)
         self.categories_panel = FigurePanel("Participants distincts par catégorie",
-                                            ("Catégorie", "Personnes"), "peopleByCategory")
+                                            ("Catégorie", "Personnes"), "peopleByCategory",
+                                            AXIS_TITLES["people"])
         self.sexes_panel = FigurePanel("Participants distincts par sexe", ("Sexe", "Personnes"),
-                                       "peopleBySex")
+                                       "peopleBySex", AXIS_TITLES["people"])
         layout.addWidget(self.categories_panel)
         layout.addWidget(self.sexes_panel)
         layout.addStretch(1)
@@ -413,7 +415,7 @@ class BilansView(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         self.structures_panel = FigurePanel("Structures mobilisées par type",
                                             ("Type de structure", "Structures"),
-                                            "structuresByKind")
+                                            "structuresByKind", AXIS_TITLES["structures"])
         layout.addWidget(self.structures_panel)
         layout.addStretch(1)
         return self._scroll(content)
@@ -580,7 +582,7 @@ class BilansView(QWidget):
         self.job = None
         self._set_busy(False)
         message = error.message if isinstance(error, MaillageError) else str(error)
-        self.subtitle_label.setText(f"Le bilan n'a pas pu être calculé : {message}")
+        self.subtitle_label.setText(f"Le bilan n'a pas pu être calculé\u00a0: {message}")
 
     def set_report(self, report: Report) -> None:
         """Show ``report`` in the figures, tables and charts."""
@@ -606,11 +608,11 @@ class BilansView(QWidget):
             self.targets_table.horizontalHeader().sizeHint().height() + 4
             + max(1, len(report.targets)) * self.targets_table.verticalHeader().defaultSectionSize())
         if report.action_id is None:
-            self.targets_empty.setText("Les objectifs se suivent action par action : "
+            self.targets_empty.setText("Les objectifs se suivent action par action\u00a0: "
                                        "choisissez une action.")
         else:
-            self.targets_empty.setText("Aucun objectif chiffré pour cette action : "
-                                       "« Objectifs… » permet d'en saisir.")
+            self.targets_empty.setText("Aucun objectif chiffré pour cette action\u00a0: "
+                                       "«\u00a0Objectifs…\u00a0» permet d'en saisir.")
         counts = {
             "meetings": [(labels.label(labels.MEETING_KINDS, k), n)
                          for k, n in report.meetings_by_kind],
@@ -690,7 +692,7 @@ class BilansView(QWidget):
 
         def done(path: object) -> None:
             self._export_ended()
-            self._status(f"Bilan exporté : {path}")
+            self._status(f"Bilan exporté\u00a0: {path}")
 
         def failed(error: Exception) -> None:
             self._export_ended()
@@ -700,7 +702,7 @@ class BilansView(QWidget):
                 reason = f"le fichier n'a pas pu être écrit ({error.strerror or error})"
             else:
                 reason = str(error)
-            QMessageBox.warning(self, "Export impossible", f"Le bilan n'a pas pu être exporté : "
+            QMessageBox.warning(self, "Export impossible", f"Le bilan n'a pas pu être exporté\u00a0: "
                                 f"{reason}")
 
         self.export_job = guarded_job(self, work, done, failed)
