@@ -162,6 +162,7 @@ def draw_progress(painter: QPainter, rect: QRect, ratio: float, font: Any = None
         if ratio >= 1:  # reached: hatched, so that it shows in black and white too
             painter.fillRect(inner, Qt.BrushStyle.BDiagPattern)
     painter.setPen(QColor("#1f2933"))
-    painter.drawText(QRect(track.right() + 4, rect.top(), text_width, rect.height()),
+    # Right-aligned inside ``rect`` (the percentage must not run past it).
+    painter.drawText(QRect(track.right() + 1, rect.top(), rect.right() - track.right(), rect.height()),
                      int(_RIGHT.value), text)
     painter.restore()
