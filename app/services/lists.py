@@ -604,9 +604,10 @@ def _filtered(source: _Source, query: ListQuery) -> tuple[Select[Any], dict[str,
     return stmt, exprs
 
 
-def _on_documents(source: _Source, query: ListQuery) -> tuple[Any, list[Any]] | None:
-    """The search documents of ``source`` and the query's conditions on them, when the
-    list's filters need nothing else (see :func:`app.services.search.on_documents`).
+def _on_documents(source: _Source, query: ListQuery) -> tuple[Any, Any, list[Any]] | None:
+    """The search documents of ``source``, what to select them from (joined to the index
+    when searching) and the query's conditions on them, when the list's filters need
+    nothing else (see :func:`app.services.search.on_documents`).
 
     The documents carry the sort keys and the list flags: counting, sorting and paging a
     search over 100 000 people then reads small rows joined to the index by integer,
@@ -619,20 +620,18 @@ def _on_documents(source: _Source, query: ListQuery) -> tuple[Any, list[Any]] | 
     conditions = search.on_documents(source.fts, list(source.where(query)))
     if conditions is None:
         return None
-    matching = search.document_filter(source.fts, query.search)
-    if matching is not None:
-        conditions.append(matching)
-    return search.documents(source.fts), conditions
+    from_, matching = search.matching_documents(source.fts, query.search)
+    return search.documents(source.fts), from_, [*matching, *conditions]
 
 
 def count(ws: Workspace, name: str, query: ListQuery = ListQuery()) -> int:
     source = _source(name)
     on_documents = _on_documents(source, query)
     if on_documents is not None:
-        docs, conditions = on_documents
+        _docs, from_, conditions = on_documents
         with ws.unit() as s:
             return s.execute(
-                select(func.count()).select_from(docs).where(*conditions)
+                select(func.count()).select_from(from_).where(*conditions)
             ).scalar_one()
     stmt, _ = _filtered(source, query)
     # Count the ids only: the displayed columns (correlated subqueries) are not needed.
@@ -658,11 +657,11 @@ def _page_ids(
         stored = _stored_key(source, key)
         on_documents = _on_documents(source, query) if stored else None
         if stored and on_documents is not None:
-            docs, conditions = on_documents
+            docs, from_, conditions = on_documents
             sort_expr = docs.c[stored]
             id_col = docs.c.ref_id
             empty_last = sort_expr.is_(None)
-            ids_stmt = select(id_col).where(*conditions)
+            ids_stmt = select(id_col).select_from(from_).where(*conditions)
         elif stored:
             from app.services.search import documents
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, ColumnElement, bindparam, column, select, table, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.expression import ScalarSelect, SelectBase, TableClause
+from sqlalchemy.sql.expression import FromClause, ScalarSelect, SelectBase, TableClause
 
 from app.domain import formatting as fmt
 from app.domain import labels
@@ -114,14 +114,21 @@ def documents(kind: str) -> TableClause:
     return table(f"search_{kind}_docs", *(column(n) for n in names))
 
 
-def document_filter(kind: str, query: str) -> ColumnElement[bool] | None:
-    """``documents(kind).docid IN (matching index rows)``, or ``None`` for an empty query."""
+def matching_documents(kind: str, query: str) -> tuple[FromClause, list[ColumnElement[bool]]]:
+    """:func:`documents` joined to the index rows matching ``query`` (all documents for an
+    empty query), and the condition of the match: select from the first, where the second.
+
+    The join reads the index first, then each matching document by its integer id (twice
+    as fast as ``docid IN (…)``, which first copies the matches into a temporary table).
+    """
+    docs = documents(kind)
     expr = match_expression(query)
     if expr is None:
-        return None
+        return docs, []
     fts, _docs, hidden = _tables(kind)
-    return documents(kind).c.docid.in_(
-        select(fts.c.rowid).where(hidden.op("MATCH")(bindparam(None, expr)))
+    return (
+        fts.join(docs, docs.c.docid == fts.c.rowid),
+        [hidden.op("MATCH")(bindparam(None, expr))],
     )
 
 
