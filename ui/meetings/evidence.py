@@ -131,8 +131,10 @@ class MeetingDetailPane(DetailPane):
         self.evidence_panel: EvidencePanel | None = None
 
     def show_meeting(self, detail: RecordDetail, report: EvidenceReport | None) -> None:
-        # « module « clauses sociales » »: the guillemets stay with their words when wrapped.
-        self.show_detail(replace(detail, title=fmt.typography(detail.title)))
+        # « module « clauses sociales » »: the guillemets stay with their words when wrapped
+        # (the title is otherwise shown as the other views show it).
+        title = detail.title.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+        self.show_detail(replace(detail, title=title))
         self.evidence_panel = None
         if report is None:
             return
