@@ -118,6 +118,10 @@ class SyncSection(ListSection):
         self.outer.setSizes([220, 360])
         self.splitter.setSizes([640, 400])
         self.table.setColumnHidden(self.model.column_of("site"), True)  # in the detail
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount() - 1):  # headers read in full
+            self.table.setColumnWidth(column, max(self.table.columnWidth(column),
+                                                  header.sectionSizeHint(column) + 8))
         layout.addWidget(self.outer, 1)
 
     # --- header and toolbar -------------------------------------------------------------------
