@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from app.services import conventions as conv
 from app.services import templates as tpl
+from app.services.workspace import ChangeSet
 from app.services.conventions import ConventionFilter, ConventionInput, PartyInput
 from ui.conventions.fields import amount_text, parse_amount
 from ui.conventions.form import ConventionDialog, parse_date_text
@@ -540,3 +541,25 @@ def test_articles_are_added_moved_and_removed(page, demo_ws, qtbot):
     assert after == [titles[1], titles[0], *titles[2:-1], "Communication"]
     assert ("convention_templates", copy_id) in editor.changes.created
     editor.reject()
+
+
+def test_a_convention_written_elsewhere_appears_without_f5(page, window, demo_ws):
+    """A sync import or an undo tells every section what changed: the list shows it at once."""
+    before = page.model.rowCount()
+    new_id = _draft(demo_ws, "Convention reçue d'une antenne")
+    assert page.model.rowCount() == before
+    window._changes_applied(ChangeSet(created=(("conventions", new_id),)))
+    assert page.model.rowCount() == before + 1
+    titles = [page.model.index(r, c).data() for r in range(page.model.rowCount())
+              for c in range(page.model.columnCount())]
+    assert "Convention reçue d'une antenne" in titles
+
+
+def test_changes_to_other_records_do_not_reload_the_conventions(page, window, demo_ws,
+                                                                 monkeypatch):
+    calls = []
+    monkeypatch.setattr(page, "refresh", lambda: calls.append(1))
+    window._changes_applied(ChangeSet(updated=(("meetings", "x"),)))
+    assert calls == []
+    window._changes_applied(ChangeSet(updated=(("organisations", "x"),)))
+    assert calls == [1]

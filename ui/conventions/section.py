@@ -144,6 +144,13 @@ def convention_detail(cv: ConventionView) -> RecordDetail:
     )
 
 
+# The tables whose changes the conventions list and its detail show.
+CONCERNS = frozenset({
+    "conventions", "convention_parties", "installments", "convention_events", "actions",
+    "organisations", "people", "convention_templates",
+})
+
+
 class ConventionsSection(ListSection):
     """The conventions list with its filters and everything one does with a convention."""
 
@@ -286,6 +293,12 @@ class ConventionsSection(ListSection):
         super().refresh()
         if self.current is not None:
             self.show_record(self.current.id)
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """A write made elsewhere (a sync import, an undo, a merge): refresh if it concerns
+        the conventions, their parties or the names they show."""
+        if self.model.loaded and changes.tables & CONCERNS:
+            self.refresh()
 
     def _load_choices(self) -> None:
         """Fill the filter menus (keeping what is chosen when it is still offered)."""
