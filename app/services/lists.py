@@ -2,7 +2,12 @@
 
 A 100 000-row table is never loaded whole: the UI asks for :func:`count` once, then for
 pages of rows with :func:`fetch` as the user scrolls. Values arrive already formatted in
-French; sorting uses the raw SQL expression of the column.
+French; sorting uses the raw SQL expression of the column, text ignoring case and accents.
+
+Structures and contacts are counted, sorted and paged on their search documents when the
+query allows (:func:`app.services.search.on_documents`): the documents hold the folded sort
+keys and the list flags, so a search never looks the matching records up one by one. Other
+filters and sorts read the records themselves, in the same order.
 """
 
 from __future__ import annotations
