@@ -56,6 +56,7 @@ def test_window_opens_on_the_dashboard_with_title_counts_and_status(window, demo
         "Tableau de bord", "Structures", "Contacts", "Réunions", "Conventions", "Bilans",
         "Synchronisation",
     ]
+    assert window.dashboard.wait_until_ready()  # the counts come off the GUI thread
     tiles = {t.caption_label.text(): t.value_label.text() for t in window.dashboard.tiles}
     assert tiles["Structures"] == str(lists.count(demo_ws, "structures"))
     assert window.dashboard.upcoming.title_label.text() == "Réunions des 14 prochains jours"
@@ -83,6 +84,7 @@ def test_the_frame_says_the_base_is_opening_then_shows_it(qtbot, demo_ws):
     assert window.nav.isEnabled() and window.global_search_action.isEnabled()
     assert window.current_section().key == "tableau-de-bord"
     assert window.stack.currentWidget() is window.dashboard
+    assert window.dashboard.wait_until_ready()  # the counts come off the GUI thread
     tiles = {t.caption_label.text(): t.value_label.text() for t in window.dashboard.tiles}
     assert tiles["Contacts"] == str(lists.count(demo_ws, "contacts"))
     edit = _menu_texts(window)["É&dition"]
@@ -256,6 +258,7 @@ def test_f5_shows_records_written_meanwhile(window, demo_ws):
     assert page.model.total == before + 1
     window.show_section("tableau-de-bord")
     window.refresh()
+    assert window.dashboard.wait_until_ready()  # the counts come off the GUI thread
     tiles = {t.caption_label.text(): t.value_label.text() for t in window.dashboard.tiles}
     assert tiles["Structures"] == str(before + 1)
 

@@ -41,6 +41,7 @@ def window(qtbot, demo_ws):
 
 
 def _tile(window: MainWindow, caption: str) -> str:
+    assert window.dashboard.wait_until_ready()  # the counts come off the GUI thread
     return {t.caption_label.text(): t.value_label.text() for t in window.dashboard.tiles}[caption]
 
 

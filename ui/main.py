@@ -304,7 +304,13 @@ class _Opening(QObject):
         if self.section is not None:
             self.window.show_section(self.section.key)
         if self.options.bench_first_paint:
-            FirstPaint(self.window, report_ready)
+            dashboard = self.window.dashboard
+            counting = dashboard.counts_job is not None or dashboard._counts_pending
+            if self.window.stack.currentWidget() is dashboard and counting:
+                # « Ready » is the tableau de bord complete: its counts come off the GUI thread.
+                dashboard.counts_loaded.connect(lambda: FirstPaint(self.window, report_ready))
+            else:
+                FirstPaint(self.window, report_ready)
         elif not self.options.demo:
             FirstPaint(self.window, self.window.start_startup_checks)
 

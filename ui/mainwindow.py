@@ -346,10 +346,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def refresh_dashboard(self) -> None:
-        from app.services.dashboard import dashboard
-
-        self.dashboard.set_dashboard(dashboard(self._ws))
-        self.dashboard.indicators.load(self._ws)  # computed after the dashboard is painted
+        # The lists now; the tile counts and the indicators off the GUI thread, once painted.
+        self.dashboard.load(self._ws)
         self._dashboard_loaded = True
 
     def refresh(self) -> None:
