@@ -54,3 +54,21 @@ def demo_ws(demo_db: Path):
     ws = open_workspace(demo_db)
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def window(qtbot, demo_ws):
+    """The main window on the demo base, shown offscreen; background work ends before the base
+    closes."""
+    from PySide6.QtCore import QThreadPool
+
+    from ui.main import create_application
+    from ui.mainwindow import MainWindow
+
+    create_application()
+    win = MainWindow(demo_ws)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    QThreadPool.globalInstance().waitForDone(30_000)

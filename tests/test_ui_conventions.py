@@ -24,20 +24,8 @@ from ui.conventions.printing import page_count, render_pages
 from ui.conventions.section import ConventionsSection, pdf_name
 from ui.conventions.status import StatusDialog
 from ui.conventions.template_editor import TemplateEditorDialog
-from ui.main import create_application
-from ui.mainwindow import MainWindow
 
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def window(qtbot, demo_ws):
-    create_application()
-    win = MainWindow(demo_ws)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture

@@ -20,8 +20,6 @@ from app.services import meetings as svc
 from app.services.meetings import MeetingInput
 from ui.kiosk.pad import SignaturePad, smooth_segments
 from ui.kiosk.window import KioskWindow
-from ui.main import create_application
-from ui.mainwindow import MainWindow
 from ui.meetings.section import MeetingsSection
 
 TODAY = dt.date.today()
@@ -35,16 +33,6 @@ def no_unexpected_message_box(monkeypatch):
 
     for name in ("question", "warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
-
-
-@pytest.fixture
-def window(qtbot, demo_ws):
-    create_application()
-    win = MainWindow(demo_ws)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from app.services import attendance as att
 from app.services import meetings as svc
 from app.services.meetings import MeetingInput, SessionInput
-from ui.main import create_application
-from ui.mainwindow import MainWindow
 from ui.meetings.agenda import AgendaView, period_label, period_of
 from ui.meetings.form import MeetingDialog
 from ui.meetings.participants import (
@@ -44,16 +42,6 @@ def no_unexpected_message_box(monkeypatch):
 
     for name in ("question", "warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
-
-
-@pytest.fixture
-def window(qtbot, demo_ws):
-    create_application()
-    win = MainWindow(demo_ws)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture

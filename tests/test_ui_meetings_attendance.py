@@ -21,8 +21,6 @@ from app.services import meetings as svc
 from app.services.lists import ListQuery
 from app.services.meetings import MeetingInput
 from ui.conventions.printing import page_count
-from ui.main import create_application
-from ui.mainwindow import MainWindow
 from ui.meetings.grid import FIXED_COLUMNS, AttendanceGridDialog
 from ui.meetings.minutes import MinutesDialog
 from ui.meetings.printing import SheetDialog, sheet_name
@@ -39,16 +37,6 @@ def no_unexpected_message_box(monkeypatch):
 
     for name in ("question", "warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
-
-
-@pytest.fixture
-def window(qtbot, demo_ws):
-    create_application()
-    win = MainWindow(demo_ws)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture

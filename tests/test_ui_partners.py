@@ -22,16 +22,6 @@ from ui.partners.section import PartnersSection
 
 
 @pytest.fixture
-def window(qtbot, demo_ws):
-    create_application()
-    win = MainWindow(demo_ws)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
-@pytest.fixture
 def structures(window) -> PartnersSection:
     page = window.show_section("structures")
     assert isinstance(page, PartnersSection)

@@ -9,21 +9,9 @@ from PySide6.QtCore import Qt
 
 from app.services import lists, partners
 from app.services.partners import OrganisationDraft
-from ui.main import create_application
-from ui.mainwindow import MainWindow
 from ui.partners.section import PartnersSection
 
 LIVE = "deleted = 0 AND merged_into IS NULL AND archived = 0"
-
-
-@pytest.fixture
-def window(qtbot, demo_ws):
-    create_application()
-    win = MainWindow(demo_ws)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture

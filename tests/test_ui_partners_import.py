@@ -17,8 +17,6 @@ from app.services import lists, partners
 from app.services.lists import ListQuery
 from app.services.partners import PersonDraft
 from ui import settings
-from ui.main import create_application
-from ui.mainwindow import MainWindow
 from ui.partners.duplicates import CandidatesDialog
 from ui.partners.export import CSV_FILTER, XLSX_FILTER, spreadsheet_path, vcard_message
 from ui.partners.import_dialog import ImportDialog, mapping_for, report_summary
@@ -29,16 +27,6 @@ GOOD = ("Relais Emploi Sud;RES;732 829 320 00074;89000;Auxerre;03 86 12 34 56;co
         "Atelier Bois Flotté;ABF;;89300;Joigny;;bois@abf.fr;y\n")
 BAD = ("Chantier Vert;;123;89100;Sens;;chantier@vert;z\n"
        "Ferme des Possibles;;;99999;Joigny;;;\n")
-
-
-@pytest.fixture
-def window(qtbot, demo_ws):
-    create_application()
-    win = MainWindow(demo_ws)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture

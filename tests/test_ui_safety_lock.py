@@ -9,21 +9,9 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.services import lock as lock_service
 from ui.main import create_application
-from ui.mainwindow import MainWindow
 from ui.safety.lock import LockCover, PasswordDialog, confirm_officer, unlock_at_start
 
 PASSWORD = "un-secret-solide"
-
-
-@pytest.fixture
-def window(qtbot, demo_ws):
-    create_application()
-    win = MainWindow(demo_ws)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    QThreadPool.globalInstance().waitForDone(30_000)
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ import datetime as dt
 import json
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QThreadPool
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.services import partners, privacy
 from app.services.partners import PersonDraft
 from ui.main import create_application
-from ui.mainwindow import MainWindow
 from ui.safety.rgpd import (
     AnonymiseDialog,
     BulkConfirmDialog,
@@ -23,17 +22,6 @@ from ui.safety.rgpd import (
 )
 
 LATER = dt.date(2045, 1, 1)  # every retention period of the demo data is over by then
-
-
-@pytest.fixture
-def window(qtbot, demo_ws):
-    create_application()
-    win = MainWindow(demo_ws)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    QThreadPool.globalInstance().waitForDone(30_000)
 
 
 @pytest.fixture

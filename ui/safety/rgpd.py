@@ -24,13 +24,11 @@ import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLayout,
     QLineEdit,
@@ -54,6 +52,7 @@ from app.services.privacy import BulkAnonymisation, DuePerson
 from app.services.workspace import ChangeSet, Workspace
 from ui import settings
 from ui.safety.work import Task, busy_dialog, error_text, run_task, show_progress
+from ui.tables import read_only_table
 
 CONFIRM_WORD = "ANONYMISER"
 KEPT_TEXT = (
@@ -512,16 +511,7 @@ class RetentionDialog(QDialog):
         self.table = QTableWidget(0, len(RETENTION_COLUMNS))
         self.table.setObjectName("retentionTable")
         self.table.setHorizontalHeaderLabels(RETENTION_COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        read_only_table(self.table, single=False)
         self.table.itemChanged.connect(lambda _item: self._update_buttons())
 
         self.all_button = QPushButton("&Tout cocher")

@@ -13,10 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -33,6 +31,7 @@ from app.services.workspace import ChangeSet, Workspace
 from app.sync.service import Conflict, ConflictValue, conflicts, resolve_conflict, restore_deleted
 from ui.sync import texts
 from ui.sync.models import RowsModel
+from ui.tables import read_only_table
 
 EMPTY_TEXT = ("Aucun conflit\u00a0: les fichiers reçus n'ont contredit aucune modification "
               "faite sur ce poste.")
@@ -65,17 +64,7 @@ class ConflictsPanel(QWidget):
         self.table = QTableView()
         self.table.setObjectName("conflictsTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        read_only_table(self.table)
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self.show_conflict(self.model.item(current.row())))
 

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -28,6 +26,7 @@ from app.services.duplicates import DuplicateCandidate
 from app.services.workspace import Workspace
 from app.sync.service import ImportReport
 from ui.sync.models import RowsModel
+from ui.tables import read_only_table
 
 EMPTY_TEXT = ("Aucun doublon à vérifier\u00a0: après un import, les structures et contacts reçus "
               "qui ressemblent à une fiche de ce poste sont listés ici.")
@@ -84,16 +83,7 @@ class DuplicatesPanel(QWidget):
         self.table = QTableView()
         self.table.setObjectName("syncDuplicatesTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        read_only_table(self.table)
         self.table.doubleClicked.connect(lambda _index: self.merge_current())
         self.empty_label = QLabel(EMPTY_TEXT)
         self.empty_label.setObjectName("emptyList")
