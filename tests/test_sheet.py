@@ -242,11 +242,12 @@ def test_a_thousand_participants_paginate_correctly(tmp_path) -> None:
         flat = _flat(text)
         assert "Feuille d'émargement" in flat and "Forum de l'ESS" in flat
         assert f"Page {i} / {len(texts)}" in flat
-        # The header row is repeated; only the last page may hold just the countersignatures.
-        assert "N° Nom Prénom" in flat or (i == len(texts) and "Contre-signature" in flat)
+        assert "N° Nom Prénom" in flat  # the header row is repeated on every page
         seen += _row_numbers(text)
     # Every row exactly once, in order: no row split across pages, none lost.
     assert seen == list(range(1, 1006))
+    # The countersignature row closes the table, never alone on its page.
+    assert "Contre-signature" in texts[-1] and _row_numbers(texts[-1])[-2:] == [1004, 1005]
     everything = " ".join(texts)
     assert all(f"NOM{i:04d}" in everything for i in range(1000))
     last = len(texts) - 1
@@ -337,3 +338,31 @@ def test_times_and_quoted_titles_are_never_split(tmp_path) -> None:
     assert sheet_mod._times_text(sheet.sessions) == (
         "matin 9\u00a0h\u00a000\u00a0–\u00a012\u00a0h\u00a030\u00a0; "
         "après-midi 13\u00a0h\u00a030\u00a0–\u00a017\u00a0h\u00a000")
+
+
+def test_a_five_day_training_prints_one_page_per_day_with_its_countersignatures(net, tmp_path) -> None:
+    """The countersignature block once took a page of its own: 5 days, 6 people -> 10 pages."""
+    from pypdf import PdfReader
+
+    saved = svc.create_meeting(net.ws, svc.MeetingInput(
+        kind="formation", title=TITLE, action_id=net.action_id,
+        organiser_id=net.people["Fassi"], organiser_org_id=net.orgs["Inter-Made"],
+        place_name="Salle du conseil", place_address="4 rue de la Mairie\n89000 Auxerre",
+        sessions=svc.default_sessions(DAY, 5)))
+    # Names and structures that wrap over two to four lines: the tallest rows of the network.
+    svc.add_participants(net.ws, saved.id, [net.people[x] for x in (
+        "Ionescu", "Lasnier", "M'Madi", "Nguyễn", "Œillet", "Yılmaz-Doğan")])
+    svc.add_participants(net.ws, saved.id, [net.people["Dulaurier"]], role="intervenant")
+    path = tmp_path / "cinq-jours.pdf"
+    result = write_attendance_sheet(net.ws, saved.id, path)  # default: 5 blank rows
+    texts = [_flat(page.extract_text()) for page in PdfReader(path).pages]
+    assert result.pages == len(texts) == 5
+    days = [DAY + dt.timedelta(days=i) for i in range(5)]
+    for i, (text, day) in enumerate(zip(texts, days), start=1):
+        assert f"Page {i} / 5" in text
+        assert day.strftime("%d/%m") in text  # the day's session columns…
+        assert "Contre-signature du formateur ou de l'organisateur" in text  # …and their boxes
+        assert "Formateur / organisateur : Marie DULAURIER" in text
+        assert "YILMAZ-DOĞAN" in text and " 11 " in f" {text} "  # the last blank row
+        assert all(d.strftime("%d/%m") not in text for d in days if d != day)
+

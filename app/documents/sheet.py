@@ -13,7 +13,9 @@ Layout: our identity and logo, « Feuille d'émargement » and the meeting tit
 venue, trainers, action and funder; the table N°, Nom, Prénom, Structure, Fonction or
 category, one signature column per session, then blank rows for walk-ins. Rows are sorted by
 name and never split; the header row repeats; more than three session columns → landscape;
-more sessions than fit → one sheet per day. A countersignature box per session. Each page's
+more sessions than fit → one sheet per day. The table's last row holds the trainer's or
+organiser's countersignature, a box under each session column, kept on the page of the last
+rows (a separate block used to take a page of its own). Each page's
 footer has « Page x / y », the reference, the date and a QR code (:func:`encode_qr`) that
 :mod:`app.documents.scans` reads back to file scanned pages.
 
@@ -36,7 +38,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from app.documents.common import (
     FONT_CONDENSED,
@@ -353,6 +355,7 @@ def _styles() -> dict[str, ParagraphStyle]:
                                 spaceAfter=0),
         "small": ParagraphStyle("sheet_small", parent=base["cell_small"], alignment=1),
         "box": ParagraphStyle("sheet_box", parent=base["cell"], fontSize=8, leading=10),
+        "small_left": ParagraphStyle("sheet_small_left", parent=base["cell_small"]),
     }
 
 
@@ -550,6 +553,10 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
     for n in range(first_blank, first_blank + sheet.blank_rows):
         data.append([str(n)] + [""] * (len(widths) - 1))
         heights.append(ROW_HEIGHT)
+    countersign, countersign_height = _countersign_row(sheet, group, widths)
+    data.append(countersign)
+    heights.append(countersign_height)
+    last = len(data) - 1
     style = [
         ("FONT", (0, 0), (-1, -1), FONT_CONDENSED, BODY_SIZE, BODY_LEADING),
         ("FONT", (0, 0), (-1, 0), FONT_CONDENSED_BOLD, 8, 9.5),
@@ -557,7 +564,8 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
         ("FONT", (1, 1), (1, -1), FONT_CONDENSED_BOLD, BODY_SIZE, BODY_LEADING),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("GRID", (0, 0), (-1, last - 1), 0.5, RULE),
+        ("GRID", (5, last), (-1, last), 0.5, RULE),  # the countersignature boxes
         ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
         ("LINEBELOW", (0, 0), (-1, 0), 0.9, colors.black),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
@@ -572,9 +580,14 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
             ("ALIGN", (5, 1), (-1, -1), "CENTER"),
         ]
     if sheet.blank_rows:
-        style.append(("TEXTCOLOR", (0, first_blank), (0, -1), MUTED))
+        style.append(("TEXTCOLOR", (0, first_blank), (0, last - 1), MUTED))
     style += shrunk
-    return Table(
+    style += [
+        ("VALIGN", (0, last), (-1, last), "TOP"),
+        ("BACKGROUND", (0, last), (4, last), SHADE),
+        ("LINEABOVE", (0, last), (-1, last), 0.9, colors.black),
+    ]
+    table = _SheetTable(
         data,
         colWidths=widths,
         rowHeights=heights,
@@ -582,6 +595,30 @@ def _attendance_table(sheet: AttendanceSheet, group: Sequence[SheetSession], lan
         style=TableStyle(style),
         hAlign="LEFT",
     )
+    table.keep_tail = min(KEEP_WITH_COUNTERSIGN + 1, last)
+    return table
+
+
+class _SheetTable(Table):
+    """A Table whose last ``keep_tail`` rows always share a page: the countersignature row
+    never starts a page alone, the last participants' rows come with it (and the header row,
+    repeated). Done in :meth:`split` rather than with a NOSPLIT command, which costs a pass
+    over every cell of a 300-row table at each page break."""
+
+    keep_tail = 0
+
+    def split(self, availWidth: float, availHeight: float) -> list:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and self.keep_tail:
+            left = len(parts[1]._cellvalues) - self.repeatRows
+            if left < self.keep_tail:
+                first = len(self._cellvalues) - self.keep_tail  # rows of the first part
+                if first <= self.repeatRows:
+                    return []  # the header alone would stay: the whole table moves on
+                parts = super().split(availWidth, sum(self._rowHeights[:first]) + 1e-6)
+        if len(parts) == 2:
+            parts[1].keep_tail = self.keep_tail
+        return parts
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -597,55 +634,76 @@ def _day_short(day: dt.date) -> str:
     return f"{names[day.weekday()]} {day.strftime('%d/%m')}"
 
 
-def _countersign_block(sheet: AttendanceSheet, group: Sequence[SheetSession], landscape: bool) -> KeepTogether:
+COUNTERSIGN_HEIGHT = 16 * mm
+"""Room for the trainer's or organiser's signature under each session column."""
+KEEP_WITH_COUNTERSIGN = 2
+"""Table rows printed on the same page as the countersignature row (never left alone)."""
+COUNTERSIGN_TITLE = "Contre-signature du formateur ou de l'organisateur"
+
+
+def _countersign_row(sheet: AttendanceSheet, group: Sequence[SheetSession],
+                     widths: Sequence[float]) -> tuple[list[object], float]:
+    """The last row of the table: what it is (over the five text columns), then one box per
+    session, right under the session's own column (its date, half-day and times), for the
+    trainer's or organiser's countersignature; and the row's height.
+
+    Being a row of the table, it costs one row's height rather than a block of its own, and
+    it shares the page of the last participants' rows (see :data:`KEEP_WITH_COUNTERSIGN`)."""
     st = _styles()
-    width = frame_width(landscape)
-    per_row = 3 if not landscape else 4
-    cells: list[object] = []
-    for x in group:
-        lines = [
-            f"<b>{esc(fmt.date_long(x.date))} – {esc(x.label.lower())}</b> "
-            # The time range stays whole on its line (never « 13 h 30 – | 17 h 00 »).
-            f"({esc(fmt.time_short(x.start_time))}\u00a0–\u00a0{esc(fmt.time_short(x.end_time))})",
-            f"Formateur / organisateur : {esc(x.countersigner or '…………………………')}",
-        ]
-        parts: list[object] = [Paragraph("<br/>".join(lines), st["box"])]
+    names = {x.countersigner for x in group}
+    shared = names.pop() if len(names) == 1 else None
+    label: list[object] = [Paragraph(f"<b>{esc(COUNTERSIGN_TITLE)}</b>", st["box"])]
+    if shared is not None:
+        label.append(Paragraph(
+            f"Formateur / organisateur\u00a0: {esc(shared or '…………………………')}", st["box"]))
+    label.append(Paragraph("<i>Nom et signature de chaque créneau dans sa colonne.</i>" if shared is None
+                           else "<i>Une signature par créneau, dans sa colonne.</i>", st["small_left"]))
+    cells: list[object] = [_Overhanging(label, sum(widths[:5]) - 2 * CELL_PAD), "", "", "", ""]
+    for x, width in zip(group, widths[5:]):
+        parts: list[object] = []
+        if shared is None:
+            parts.append(Paragraph(esc(x.countersigner or "…………………"), st["small_left"]))
         if sheet.signed and x.sealed:
             if x.countersign_png:
                 try:
-                    parts.append(_Signature(x.countersign_png, width / per_row - 12, 14 * mm))
-                except Exception:
-                    parts.append(Paragraph("Contre-signature illisible", st["box"]))
+                    parts.append(_Signature(x.countersign_png, width - 2 * CELL_PAD, 10 * mm))
+                except Exception:  # an unreadable image still leaves the box marked
+                    parts.append(Paragraph("Contre-signature illisible", st["small_left"]))
             parts.append(Paragraph(
                 f"<i>Scellé par {esc(x.sealed_by)} le {esc(_when(x.sealed_at))}</i>",
-                st["box"]))
+                st["small_left"]))
         elif sheet.signed:
-            parts.append(Spacer(1, 16 * mm))
-            parts.append(Paragraph("<i>Créneau non scellé</i>", st["box"]))
-        else:
-            parts.append(Spacer(1, 16 * mm))
-            parts.append(Paragraph("<i>Signature</i>", st["box"]))
+            parts.append(Paragraph("<i>Créneau non scellé</i>", st["small_left"]))
         cells.append(parts)
-    rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)] or [[""]]
-    for r in rows:
-        r.extend([""] * (per_row - len(r)))
-    boxes = [("BOX", (i % per_row, i // per_row), (i % per_row, i // per_row), 0.6, RULE)
-             for i in range(len(cells))]
-    table = Table(
-        rows,
-        colWidths=[width / per_row] * per_row,
-        style=TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            *boxes,
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]),
-        hAlign="LEFT",
-    )
-    heading = Paragraph("Contre-signature du formateur ou de l'organisateur, par créneau",
-                        ParagraphStyle("cs_head", parent=styles()["heading2"], fontSize=9.5))
-    return KeepTogether([Spacer(1, 4 * mm), heading, table])
+    room = [sum(widths[:5])] + list(widths[5:])
+    height = max(_stack_height(c, w) for c, w in zip([label, *cells[5:]], room))
+    return cells, max(COUNTERSIGN_HEIGHT, height)
+
+
+class _Overhanging(Flowable):
+    """Paragraphs set ``width`` wide in a cell narrower than that (the N° cell of the
+    countersignature row, whose neighbours are left empty and unruled): what a SPAN would
+    do, without the pass over every cell of the table that a SPAN costs at each page break."""
+
+    def __init__(self, parts: Sequence[Paragraph], width: float) -> None:
+        super().__init__()
+        self.parts, self.text_width = list(parts), width
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.heights = [p.wrap(self.text_width, ah)[1] for p in self.parts]
+        return min(aw, self.text_width), sum(self.heights)
+
+    def draw(self) -> None:
+        y = sum(self.heights)
+        for p, h in zip(self.parts, self.heights):
+            y -= h
+            p.drawOn(self.canv, 0, y)
+
+
+def _stack_height(parts: Sequence[object], width: float) -> float:
+    """Height of the flowables of a cell ``width`` wide, paddings included."""
+    inner = width - 2 * CELL_PAD
+    return sum(p.wrap(inner, 1000)[1] for p in parts) + 2 * PAD_Y + 1  # type: ignore[attr-defined]
 
 
 def sheet_story(sheet: AttendanceSheet) -> SheetLayout:
@@ -665,7 +723,6 @@ def sheet_story(sheet: AttendanceSheet) -> SheetLayout:
                 ParagraphStyle("signed_note", parent=styles()["tiny"], spaceBefore=3)))
         story.append(Spacer(1, 3 * mm))
         story.append(_attendance_table(sheet, group, landscape))
-        story.append(_countersign_block(sheet, group, landscape))
     return SheetLayout(story, landscape, tuple(tuple(x.id for x in g) for g in groups))
 
 
