@@ -476,7 +476,7 @@ def test_alerts_with_a_fixed_today(ws, world):
     assert len(evidence) == 1 and evidence[0].record_id == ending
     assert evidence[0].related_ids == (bad,)
     assert "1\xa0créneau sur 3" in evidence[0].message
-    assert "COPIL 2 (09/06/2026 matin) : 2 signatures manquantes" in evidence[0].message
+    assert "COPIL 2 (09/06/2026 matin)\xa0: 2 signatures manquantes" in evidence[0].message
     # Paying the installments and ending the convention clears those alerts.
     for inst in cs.get_convention(ws, ending).installments:
         cs.mark_installment_paid(ws, inst.id, D(2026, 7, 2))
@@ -497,7 +497,7 @@ def test_installment_due_soon_and_convention_past_its_end(ws, world):
         cs.mark_installment_paid(ws, inst.id, D(2026, 1, 10))
     late = cs.alerts(ws, D(2027, 2, 1))
     assert [a.code for a in late] == ["a_clore"]
-    assert "passez-la à « Échue »" in late[0].message
+    assert "passez-la à «\xa0Échue\xa0»" in late[0].message
 
 
 def test_history_rows_are_synced_records(ws, world):

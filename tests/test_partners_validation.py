@@ -147,7 +147,7 @@ def test_a_draft_reports_every_invalid_field_at_once():
     with pytest.raises(InvalidDraft) as exc:
         clean_organisation(draft)
     assert exc.value.field == "name" and exc.value.errors == errors
-    assert "autre(s) champ(s)" in exc.value.message
+    assert "(et 4\u00a0autres champs à corriger)" in exc.value.message
 
 
 def test_a_valid_draft_comes_back_normalised():

@@ -1498,7 +1498,7 @@ def _evidence_alerts(s: Session, c: Convention, start: dt.date | None, end: dt.d
                 problems.append((r, f"{r.title} ({when}) : {problem}"))
         if problems:
             shown = " ; ".join(text for _r, text in problems[:3])
-            more = f" ; et {len(problems) - 3} autre(s)" if len(problems) > 3 else ""
+            more = f" ; et {fmt.plural(len(problems) - 3, 'autre')}" if len(problems) > 3 else ""
             out.append(ConventionAlert(
                 "emargements_manquants", c.id, title,
                 f"Feuilles d'émargement exigées : {fmt.plural(len(problems), 'créneau', 'créneaux')}"
@@ -1513,7 +1513,7 @@ def _evidence_alerts(s: Session, c: Convention, start: dt.date | None, end: dt.d
                 missing.setdefault(r.meeting_id, r)
         if missing:
             names = ", ".join(r.title for r in list(missing.values())[:3])
-            more = f" et {len(missing) - 3} autre(s)" if len(missing) > 3 else ""
+            more = f" et {fmt.plural(len(missing) - 3, 'autre')}" if len(missing) > 3 else ""
             out.append(ConventionAlert(
                 "comptes_rendus_manquants", c.id, title,
                 f"Comptes rendus exigés : {fmt.plural(len(missing), 'réunion')} sans compte rendu "
@@ -1606,7 +1606,8 @@ def alerts(ws: Workspace, today: dt.date | None = None) -> tuple[ConventionAlert
     order = {"non_signee": 0, "echeance": 1, "a_clore": 2, "fin_proche": 3,
              "emargements_manquants": 4, "comptes_rendus_manquants": 5}
     out.sort(key=lambda a: (order[a.code], a.date or dt.date.max, a.title))
-    return tuple(out)
+    # French spacing (non-breaking before « : ; ») in every sentence, whatever built it.
+    return tuple(replace(a, message=fmt.typography(a.message)) for a in out)
 
 
 __all__ = [

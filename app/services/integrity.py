@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.formatting import datetime_short
+from app.domain.formatting import datetime_short, plural
 from app.errors import DatabaseError, MaillageError
 from app.services.backups import BackupInfo, BackupResult, list_backups, startup_backup
 from app.services.workspace import Workspace
@@ -81,7 +81,8 @@ def _explain(path: Path, details: tuple[str, ...], backup: BackupInfo | None) ->
     first = details[0] if details else "erreur inconnue"
     text = (
         f"La base « {path.name} » est endommagée (SQLite signale : « {first} »"
-        + (f" et {len(details) - 1} autre(s) problème(s)" if len(details) > 1 else "")
+        + (f" et {plural(len(details) - 1, 'autre problème', 'autres problèmes')}"
+           if len(details) > 1 else "")
         + "). Cela arrive après une coupure de courant, un disque ou une clé USB défaillants, "
         "ou une copie du fichier interrompue. Maillage ne l'a pas modifiée. "
     )

@@ -151,7 +151,8 @@ class InvalidDraft(ValidationError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         first_field, first_message = next(iter(errors.items()))
         if len(errors) > 1:
-            message = f"{first_message} (et {len(errors) - 1} autre(s) champ(s) à corriger)"
+            others = fmt.plural(len(errors) - 1, 'autre champ', 'autres champs')
+            message = f"{first_message} (et {others} à corriger)"
         else:
             message = first_message
         super().__init__(message, field=first_field)

@@ -213,7 +213,7 @@ class AnonymiseDialog(QDialog):
         self.mentions_label = _note("", "formNote")
         if mentions:
             titles = ", ".join(f"« {title} »" for _id, title in mentions[:5])
-            more = f" et {len(mentions) - 5} autre(s)" if len(mentions) > 5 else ""
+            more = f" et {fmt.plural(len(mentions) - 5, 'autre')}" if len(mentions) > 5 else ""
             self.mentions_label.setText(
                 f"Son nom apparaît dans les textes de {fmt.plural(len(mentions), 'réunion')} "
                 f"({titles}{more}) : ces textes ne sont pas modifiés, relisez-les.")
