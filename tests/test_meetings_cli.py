@@ -65,7 +65,21 @@ def test_import_participants_then_print_sheet_and_minutes(db, capsys, tmp_path) 
     assert [r["outcome"] for r in report["rows"]] == ["ajouté", "ajouté", "inconnu"]
     code, out, _ = run(capsys, "meetings", "import-participants", "--db", db, "GT5", str(listing),
                        "--create-unknown")
-    assert code == 0 and "1 personne(s) invitée(s), dont 1 créée(s)" in out
+    assert code == 0 and "1 personne invitée, dont 1 créée dans la base." in out
+    assert "(s)" not in out
+    # Everyone of the list is now known: on another meeting, all are invited, none created.
+    _, out, _ = run(capsys, "meetings", "create", "--db", db, "--title", "Atelier clauses",
+                    "--kind", "atelier", "--start", "2026-06-16", "--json")
+    other = json.loads(out)["id"]
+    code, out, _ = run(capsys, "meetings", "import-participants", "--db", db, other, str(listing),
+                       "--dry-run")
+    assert code == 0 and "3 personnes seraient invitées, dont aucune créée dans la base." in out
+    code, out, _ = run(capsys, "meetings", "import-participants", "--db", db, other, str(listing))
+    assert code == 0 and "3 personnes invitées, dont aucune créée dans la base." in out
+    code, out, _ = run(capsys, "meetings", "import-participants", "--db", db, other, str(listing))
+    assert "Aucune personne invitée." in out  # all three were already invited
+    code, out, _ = run(capsys, "meetings", "list", "--db", db)
+    assert "Atelier clauses — Atelier, 3 participants" in out and "(s)" not in out
     sheet = tmp_path / "emargement.pdf"
     code, out, _ = run(capsys, "sheet", "--db", db, meeting_id, "-o", str(sheet), "--blank-rows", "3", "--json")
     result = json.loads(out)
@@ -74,7 +88,7 @@ def test_import_participants_then_print_sheet_and_minutes(db, capsys, tmp_path) 
         text = pdf.pages[0].extract_text()
     assert "FASSI" in text and "HOARAU" in text and "GT5 – réunion 2" in text
     code, out, _ = run(capsys, "sheet", "--db", db, "GT5", "-o", str(tmp_path / "signee.pdf"), "--signed")
-    assert code == 0 and "Feuille d'émargement enregistrée" in out
+    assert code == 0 and "Feuille d'émargement enregistrée" in out and "(1 page)" in out
     code, out, _ = run(capsys, "minutes", "--db", db, "GT5", "-o", str(tmp_path / "cr.pdf"))
     assert code == 0 and (tmp_path / "cr.pdf").read_bytes().startswith(b"%PDF")
     ics = tmp_path / "invitation.ics"

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from app.cli.commands import _common, _json_out, _open_existing, _progress_printer
+from app.cli.french import plural
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
@@ -24,7 +25,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         _json_out({"path": str(result.path), "pages": result.pages, "meeting_id": meeting_id,
                    "sheets": [list(g) for g in result.groups]})
     else:
-        print(f"Feuille d'émargement enregistrée : {result.path} ({result.pages} page(s))")
+        print(f"Feuille d'émargement enregistrée : {result.path} ({plural(result.pages, 'page')})")
     return 0
 
 
@@ -38,7 +39,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     if args.json:
         _json_out({"path": str(result.path), "pages": result.pages, "meeting_id": meeting_id})
     else:
-        print(f"Compte rendu enregistré : {result.path} ({result.pages} page(s))")
+        print(f"Compte rendu enregistré : {result.path} ({plural(result.pages, 'page')})")
     return 0
 
 

@@ -34,3 +34,15 @@ def install() -> None:
     argparse._ = _gettext  # type: ignore[attr-defined]
     # ngettext is used for a few plural messages; keep the singular/plural choice.
     argparse.ngettext = lambda s, p, n: _gettext(s if n == 1 else p)  # type: ignore[attr-defined]
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 0 page », « 1 page », « 3 pages »: the count and its words, agreed (French takes the
+    singular for 0 and 1). ``plural_form`` is needed when the plural is not the singular plus
+    « s » (« personnes invitées », « mises à jour »)."""
+    return f"{count} {agree(count, singular, plural_form)}"
+
+
+def agree(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The words alone, agreed with ``count`` (« invitée », « invitées »)."""
+    return singular if count <= 1 else (plural_form or singular + "s")

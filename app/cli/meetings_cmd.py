@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from app.cli.commands import _common, _json_out, _open_existing, _progress_printer
+from app.cli.french import agree, plural
 from app.errors import NotFound, ValidationError
 
 
@@ -119,7 +120,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         when = r.first_date.strftime("%d/%m/%Y") if r.first_date else "sans date"
         ref = f"[{r.reference}] " if r.reference else ""
-        print(f"{when:<10}  {ref}{r.title} — {r.kind_label}, {r.participants} participant(s)  ({r.id})")
+        print(f"{when:<10}  {ref}{r.title} — {r.kind_label}, {plural(r.participants, 'participant')}  ({r.id})")
     return 0
 
 
@@ -157,8 +158,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"  Lieu : {d.place_name}")
     for x in d.sessions:
         seal = f" — scellé par {x.sealed_by}" if x.sealed else ""
-        print(f"  Créneau : {x.caption}, {x.signatures} signature(s){seal}")
-    print(f"  {len(d.participants)} participant(s)")
+        print(f"  Créneau : {x.caption}, {plural(x.signatures, 'signature')}{seal}")
+    print(f"  {plural(len(d.participants), 'participant')}")
     for p in d.participants:
         print(f"    {p.display_name}" + (f" ({p.organisation})" if p.organisation else ""))
     print("  Preuves complètes." if ev.complete else "  Preuves manquantes :")
@@ -185,14 +186,23 @@ def cmd_import(args: argparse.Namespace) -> int:
                      for r in report.rows],
         })
     else:
-        verb = "serai(en)t invitée(s)" if args.dry_run else "invitée(s)"
-        print(f"{report.added} personne(s) {verb}, dont {report.created} créée(s) dans la base.")
+        print(_import_summary(report.added, report.created, dry_run=args.dry_run))
         for r in report.rows:
             if r.outcome in ("inconnu", "ambigu", "rejeté"):
                 print(f"  ligne {r.line} : {r.first_name} {r.last_name} — {r.outcome} ({r.reason})")
         if report.unknown and not args.create_unknown:
             print("Ajoutez --create-unknown pour créer les personnes inconnues.")
     return 1 if report.problems else 0
+
+
+def _import_summary(added: int, created: int, *, dry_run: bool) -> str:
+    """« 1 personne invitée, dont 1 créée dans la base. », « 3 personnes seraient invitées,
+    dont aucune créée dans la base. », « Aucune personne invitée. »"""
+    if not added:
+        return "Aucune personne ne serait invitée." if dry_run else "Aucune personne invitée."
+    verb = agree(added, "serait invitée", "seraient invitées") if dry_run else agree(added, "invitée")
+    among = plural(created, "créée") if created else "aucune créée"
+    return f"{added} {agree(added, 'personne')} {verb}, dont {among} dans la base."
 
 
 def cmd_invitation(args: argparse.Namespace) -> int:

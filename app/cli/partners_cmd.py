@@ -15,14 +15,12 @@ import sys
 from pathlib import Path
 
 from app.cli.commands import _common, _json_out, _open_existing, _progress_printer
+from app.cli.french import agree
+from app.cli.french import plural as _plural
 
 _WHAT = {"organisations": ("structure", "structures"), "people": ("contact", "contacts")}
 _CREATED = {"organisations": ("structure créée", "structures créées"),
             "people": ("contact créé", "contacts créés")}
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n <= 1 else (plural or word + 's')}"
 
 
 def _print_report(target: str, report) -> None:  # noqa: ANN001
@@ -101,7 +99,7 @@ def _export(target: str, args: argparse.Namespace) -> int:
         print(f"{_plural(result.count, *done)} dans « {result.path} ».")
         if result.excluded:
             print(f"{_plural(result.excluded, 'contact')} sans consentement enregistré "
-                  "laissé(s) de côté.")
+                  f"{agree(result.excluded, 'laissé')} de côté.")
     return 0
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from app.cli.commands import _common, _json_out, _open_existing
+from app.cli.french import plural
 from app.errors import ValidationError
 
 
@@ -34,7 +35,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         pdf = Path(args.pdf) if args.pdf else Path(args.json_file).with_suffix(".pdf")
         js = Path(args.json_file) if args.json_file else Path(args.pdf).with_suffix(".json")
         result = export_person_data(ws, pid, pdf, js)
-    print(f"Données de la personne enregistrées : {result.pdf_path} ({result.pages} page(s)) et {result.json_path}")
+    print(f"Données de la personne enregistrées : {result.pdf_path} ({plural(result.pages, 'page')}) et {result.json_path}")
     return 0
 
 
@@ -120,7 +121,12 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
             for r in page.rows
         ]})
         return 0
-    print(f"{page.total} entrée(s) ; {len(page.rows)} affichée(s) à partir du rang {page.offset + 1}.")
+    shown = len(page.rows)
+    if not page.total:
+        print("Aucune entrée.")
+    else:
+        print(f"{plural(page.total, 'entrée')}\u00a0; {plural(shown, 'affichée') if shown else 'aucune affichée'}"
+              f" à partir du rang {page.offset + 1}.")
     for r in page.rows:
         line = (f"{r.at:%d/%m/%Y %H:%M}  {r.os_user:<12} {r.operation_label:<18} "
                 f"{r.table_label:<14} {r.record_label or r.record_id}")
@@ -140,7 +146,9 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
         raise ValidationError("Le fichier d'export doit finir par .csv.", field="file")
     with _open_existing(args) as ws:
         n = export_audit_csv(ws, out, _filters(args))
-    print(f"{n} entrée(s) du journal exportée(s) : {out}")
+    exported = (plural(n, "entrée du journal exportée", "entrées du journal exportées") if n
+                else "Aucune entrée du journal exportée")
+    print(f"{exported}\u00a0: {out}")
     return 0
 
 

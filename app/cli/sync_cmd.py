@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.commands import _common, _json_out, _open_existing, _progress_printer
+from app.cli.french import plural
 from app.sync.errors import PassphraseRequired
 
 ENV_PASSPHRASE = "MAILLAGE_SYNC_PASSPHRASE"
@@ -56,7 +57,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         whom = f" pour « {report.target_name or report.target_site_id} »" if report.target_site_id else ""
         kind = "complet" if report.full else "des changements"
         print(f"Fichier {kind}{whom} enregistré : {report.path}")
-        print(f"  {report.rows} enregistrement(s), {report.blobs} image(s), {report.size} octets")
+        print(f"  {plural(report.rows, 'enregistrement')}, {plural(report.blobs, 'image')}, "
+              f"{plural(report.size, 'octet')}")
     return 0
 
 
