@@ -38,6 +38,7 @@ _OPENS = {
 IDENTITY_TAB = "Identité"
 
 FIELD_LABEL_MAX_PX = 150
+COMPACT_HEADER_STYLE = "QHeaderView::section { padding: 5px 6px 5px 6px; }"
 PLACEHOLDER = "Sélectionnez une ligne de la liste pour en afficher le détail."
 
 
@@ -135,6 +136,9 @@ class _CompactTable(QTableWidget):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.horizontalHeader()
+        # Never sorted: no room kept for a sort arrow, the columns get it (the sessions of a
+        # meeting, « jeudi 3 juin 2027 » and « 14 h 00 – 16 h 30 », fit the pane whole).
+        header.setStyleSheet(COMPACT_HEADER_STYLE)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         row_height = self.fontMetrics().height() + 8

@@ -142,6 +142,14 @@ def _session_day(day: Any, label: str) -> str:
     return f"{text} ({labels.label(labels.SESSION_LABELS, label).lower()})" if label else text
 
 
+def _session_date(day: Any) -> str:
+    """« jeu. 3 juin 2027 »: the day of a session, short enough to be read whole in the
+    narrow « Créneaux » table of a meeting, even « mer. 30 septembre 2026 »."""
+    from babel.dates import format_date
+
+    return format_date(day, "EEE d\u00a0MMMM y", locale=fmt.LOCALE)
+
+
 def _limited(total: int, shown: int) -> int | None:
     return total if total > shown else None
 
@@ -408,14 +416,16 @@ def meeting_detail(ws: Workspace, record_id: str) -> RecordDetail:
             tables=(
                 DetailTable(
                     "Créneaux",
-                    ("Date", "Créneau", "Horaires", "Présents", "Scellé"),
+                    ("Date", "Créneau", "Horaires", "Présents"),
                     tuple(
                         (
-                            fmt.date_long(x.date),
+                            _session_date(x.date),
                             labels.label(labels.SESSION_LABELS, x.label),
-                            f"{fmt.time_short(x.start_time)} – {fmt.time_short(x.end_time)}",
-                            fmt.number(present.get(x.id, 0)),
-                            "oui" if x.sealed else "non",
+                            # A time range is never split over two lines.
+                            f"{fmt.time_short(x.start_time)}\u00a0–\u00a0{fmt.time_short(x.end_time)}",
+                            # The seal goes with the count it closes: a fifth column
+                            # « Scellé » left the date and hours cut in the pane.
+                            fmt.number(present.get(x.id, 0)) + (" · scellé" if x.sealed else ""),
                         )
                         for x in sessions
                     ),
