@@ -137,7 +137,7 @@ class _CompactTable(QTableWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.horizontalHeader()
         # Never sorted: no room kept for a sort arrow, the columns get it (the sessions of a
-        # meeting, « jeudi 3 juin 2027 » and « 14 h 00 – 16 h 30 », fit the pane whole).
+        # meeting, « jeu. 3 juin 2027 » and « 14 h 00 – 16 h 30 », fit the pane whole).
         header.setStyleSheet(COMPACT_HEADER_STYLE)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
