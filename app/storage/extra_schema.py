@@ -76,8 +76,9 @@ def document_select(table: str, alias: str, source: str = "") -> str:
     ``alias`` is ``new`` inside triggers (``source`` empty), or a table alias with
     ``source`` = ``FROM <table> <alias>`` when rebuilding the index. Each value is folded
     once, in an inner query, and the search text is assembled from the folded pieces
-    (``fold(a + ' ' + b) == fold(a) + ' ' + fold(b)``): the fold is a Python call per value
-    and dominates bulk writes such as sync imports.
+    (``fold(a + ' ' + b) == fold(a) + ' ' + fold(b)``): the fold is a Python call per value,
+    and a bulk write (a sync import) makes hundreds of thousands of them. SQLite evaluates
+    the inner query's columns once each; an empty value gives ``NULL`` without a call.
     """
     a = alias
     inner = [f"{a}.id AS id", f"{a}.erased AS erased", *(f"{a}.{c} AS {c}" for c in LIST_FLAGS)]
