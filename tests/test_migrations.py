@@ -92,3 +92,40 @@ def test_a_failing_step_leaves_the_file_at_its_previous_version(tmp_path, monkey
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "t2" not in tables
+
+
+def test_a_current_base_keeps_its_search_index_untouched(demo_db):
+    ws = open_workspace(demo_db)
+    try:
+        assert migrations.refresh_search_index(ws.db.engine) == []
+    finally:
+        ws.close()
+
+
+def test_a_search_index_of_an_older_definition_is_rebuilt_at_opening(demo_db):
+    """A base written before the search documents gained their sort keys opens, and its lists
+    and search work, instead of failing on a missing column."""
+    from app.services import lists, search
+    from app.services.lists import ListQuery
+
+    ws = open_workspace(demo_db)
+    expected_count = lists.count(ws, "contacts", ListQuery(search="sev"))
+    expected_first = lists.fetch(ws, "contacts", ListQuery(), 0, 5).rows
+    ws.close()
+    conn = sqlite3.connect(demo_db)
+    conn.executescript(
+        "DROP TRIGGER search_people_ai; DROP TRIGGER search_people_au;"
+        "DROP TRIGGER search_people_ad; DROP TABLE search_people;"
+        "DROP TABLE search_people_docs;"
+        "CREATE TABLE search_people_docs (docid INTEGER PRIMARY KEY, ref_id VARCHAR(36) NOT NULL"
+        " UNIQUE, title TEXT NOT NULL DEFAULT '', extra TEXT NOT NULL DEFAULT '');"
+    )
+    conn.close()
+    ws = open_workspace(demo_db)
+    try:
+        assert lists.count(ws, "contacts", ListQuery(search="sev")) == expected_count > 0
+        assert lists.fetch(ws, "contacts", ListQuery(), 0, 5).rows == expected_first
+        assert search.global_search(ws, "severine")  # « Séverine » of the demo data
+        assert migrations.refresh_search_index(ws.db.engine) == []
+    finally:
+        ws.close()

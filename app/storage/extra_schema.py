@@ -116,7 +116,7 @@ def document_select(table: str, alias: str, source: str = "") -> str:
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)}{from_inner}) AS k"
 
 
-def _search_ddl(table: str) -> tuple[str, ...]:
+def search_ddl(table: str) -> tuple[str, ...]:
     docs, fts = f"search_{table}_docs", f"search_{table}"
     document = document_select(table, "new")
     filled = ", ".join(document_columns(table))
@@ -163,4 +163,4 @@ def _search_ddl(table: str) -> tuple[str, ...]:
     )
 
 
-EXTRA_DDL: tuple[str, ...] = (*_search_ddl("organisations"), *_search_ddl("people"))
+EXTRA_DDL: tuple[str, ...] = (*search_ddl("organisations"), *search_ddl("people"))

@@ -86,6 +86,7 @@ def upgrade(
             "Mettez Maillage à jour pour l'ouvrir ; la base n'a pas été modifiée."
         )
     if version == SCHEMA_VERSION:
+        refresh_search_index(engine)
         return None
     backup = None
     if path is not None and has_tables and before_migration is not None:
@@ -100,7 +101,47 @@ def upgrade(
                 conn.exec_driver_sql(statement)
             conn.exec_driver_sql(f"PRAGMA user_version = {number}")
             tx.commit()
+    refresh_search_index(engine)
     return backup
+
+
+def _stored_sql(statement: str) -> tuple[str, str]:
+    """The name of the object ``statement`` creates and the text SQLite keeps of it."""
+    words = statement.split(None, 6)
+    name = words[2] if words[1] == "TABLE" else words[3] if words[1] == "VIRTUAL" else words[2]
+    return name, statement.strip().removesuffix(";").strip()
+
+
+def refresh_search_index(engine: Engine) -> list[str]:
+    """Rebuild the local search index of a table whose definition is not the current one.
+
+    The search documents, their full-text index and triggers are derived, local data (never
+    synced, never dumped): a base written before their definition changed — within one schema
+    version — gets them dropped, created again and refilled from the records, instead of
+    failing on a missing column. A base already current costs one read of ``sqlite_master``.
+    Returns the tables rebuilt.
+    """
+    from app.storage.extra_schema import SEARCH_TABLES, document_columns, document_select, search_ddl
+
+    rebuilt = []
+    with engine.connect() as conn:
+        stored = dict(conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE name LIKE 'search_%'").all())
+    for table in SEARCH_TABLES:
+        wanted = [_stored_sql(statement) for statement in search_ddl(table)]
+        if all(stored.get(name) == sql for name, sql in wanted):
+            continue
+        with engine.begin() as conn:
+            for name, sql in reversed(wanted):
+                kind = "TRIGGER" if sql.startswith("CREATE TRIGGER") else "TABLE"
+                conn.exec_driver_sql(f"DROP {kind} IF EXISTS {name}")
+            for statement in search_ddl(table):
+                conn.exec_driver_sql(statement)
+            conn.exec_driver_sql(
+                f"INSERT INTO search_{table}_docs ({', '.join(document_columns(table))}) "
+                + document_select(table, "r", f"FROM {table} r"))
+        rebuilt.append(table)
+    return rebuilt
 
 
 def generate_initial() -> str:
