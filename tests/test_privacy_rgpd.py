@@ -312,7 +312,7 @@ def test_cli_privacy_due(ws, net, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert {r["id"] for r in rows} == {net.lea, net.sophie}
     assert cli(["privacy", "due", "--db", str(path), "--date", "2026-01-01"]) == 0
-    assert "2 personne(s) dont la durée de conservation est échue" in capsys.readouterr().out
+    assert "2 personnes dont la durée de conservation est échue\u00a0:" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- consent

@@ -92,7 +92,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     elif not due:
         print("Aucune personne dont la durée de conservation est échue.")
     else:
-        print(f"{len(due)} personne(s) dont la durée de conservation est échue :")
+        print(f"{plural(len(due), 'personne')} dont la durée de conservation est échue\u00a0:")
         for d in due:
             end = d.retention_end.strftime("%d/%m/%Y") if d.retention_end else ""
             print(f"  {d.person_id}  {d.name:<35} {d.category_label:<32} conservation jusqu'au {end}")
