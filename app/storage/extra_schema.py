@@ -116,11 +116,56 @@ def document_select(table: str, alias: str, source: str = "") -> str:
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)}{from_inner}) AS k"
 
 
-def search_ddl(table: str) -> tuple[str, ...]:
+def index_triggers(table: str) -> tuple[str, ...]:
+    """The triggers keeping the full-text index ``search_<table>`` in step with the
+    documents (the external-content pattern of the FTS5 manual)."""
+    docs, fts = f"search_{table}_docs", f"search_{table}"
+    return (
+        f"CREATE TRIGGER {docs}_ai AFTER INSERT ON {docs} BEGIN\n"
+        f"INSERT INTO {fts} (rowid, title, extra) VALUES (new.docid, new.title, new.extra)\n"
+        "; END;",
+        f"CREATE TRIGGER {docs}_ad AFTER DELETE ON {docs} BEGIN\n"
+        f"INSERT INTO {fts} ({fts}, rowid, title, extra) "
+        "VALUES ('delete', old.docid, old.title, old.extra)\n"
+        "; END;",
+        f"CREATE TRIGGER {docs}_au AFTER UPDATE OF title, extra ON {docs} BEGIN\n"
+        f"INSERT INTO {fts} ({fts}, rowid, title, extra) "
+        "VALUES ('delete', old.docid, old.title, old.extra)\n"
+        f"; INSERT INTO {fts} (rowid, title, extra) VALUES (new.docid, new.title, new.extra)\n"
+        "; END;",
+    )
+
+
+def record_triggers(table: str) -> tuple[str, ...]:
+    """The triggers keeping the documents ``search_<table>_docs`` in step with every write
+    of the records. Deleting first makes ``INSERT OR REPLACE`` and a missing document
+    harmless."""
     docs, fts = f"search_{table}_docs", f"search_{table}"
     document = document_select(table, "new")
     filled = ", ".join(document_columns(table))
     columns = ", ".join(SEARCH_TABLES[table])
+    return (
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN\n"
+        f"DELETE FROM {docs} WHERE ref_id = new.id\n"
+        f"; INSERT INTO {docs} ({filled}) {document}\n"
+        "; END;",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {columns} ON {table} BEGIN\n"
+        f"DELETE FROM {docs} WHERE ref_id = new.id\n"
+        f"; INSERT INTO {docs} ({filled}) {document}\n"
+        "; END;",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN\n"
+        f"DELETE FROM {docs} WHERE ref_id = old.id\n"
+        "; END;",
+    )
+
+
+def trigger_name(statement: str) -> str:
+    """The name of the trigger a ``CREATE TRIGGER`` statement of this module creates."""
+    return statement.split(None, 3)[2]
+
+
+def search_ddl(table: str) -> tuple[str, ...]:
+    docs, fts = f"search_{table}_docs", f"search_{table}"
     sort_columns = "".join(f",\n\tsort_{c} TEXT" for c in SORT_KEYS[table])
     return (
         f"CREATE TABLE {docs} (\n"
@@ -134,32 +179,8 @@ def search_ddl(table: str) -> tuple[str, ...]:
         ");",
         f"CREATE VIRTUAL TABLE {fts} USING fts5(title, extra, content='{docs}', "
         "content_rowid='docid', prefix='2 3', tokenize='unicode61');",
-        # Documents → index (the external-content pattern of the FTS5 manual).
-        f"CREATE TRIGGER {docs}_ai AFTER INSERT ON {docs} BEGIN\n"
-        f"INSERT INTO {fts} (rowid, title, extra) VALUES (new.docid, new.title, new.extra)\n"
-        "; END;",
-        f"CREATE TRIGGER {docs}_ad AFTER DELETE ON {docs} BEGIN\n"
-        f"INSERT INTO {fts} ({fts}, rowid, title, extra) "
-        "VALUES ('delete', old.docid, old.title, old.extra)\n"
-        "; END;",
-        f"CREATE TRIGGER {docs}_au AFTER UPDATE OF title, extra ON {docs} BEGIN\n"
-        f"INSERT INTO {fts} ({fts}, rowid, title, extra) "
-        "VALUES ('delete', old.docid, old.title, old.extra)\n"
-        f"; INSERT INTO {fts} (rowid, title, extra) VALUES (new.docid, new.title, new.extra)\n"
-        "; END;",
-        # Records → documents. Deleting first makes INSERT OR REPLACE and a missing
-        # document harmless.
-        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN\n"
-        f"DELETE FROM {docs} WHERE ref_id = new.id\n"
-        f"; INSERT INTO {docs} ({filled}) {document}\n"
-        "; END;",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {columns} ON {table} BEGIN\n"
-        f"DELETE FROM {docs} WHERE ref_id = new.id\n"
-        f"; INSERT INTO {docs} ({filled}) {document}\n"
-        "; END;",
-        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN\n"
-        f"DELETE FROM {docs} WHERE ref_id = old.id\n"
-        "; END;",
+        *index_triggers(table),
+        *record_triggers(table),
     )
 
 

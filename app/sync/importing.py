@@ -15,8 +15,9 @@ Order of work:
 
 Rows are written with Core statements on the stamped connection, keeping the incoming
 stamps (only the local export cursor ``change_seq`` moves), in batches: memory stays flat
-whatever the file size. A cancel, an error or a crash anywhere leaves the database exactly
-as it was (one transaction).
+whatever the file size. The search documents of the structures and people written are
+refreshed by batch, not by the per-row triggers (:mod:`app.sync.indexing`). A cancel, an
+error or a crash anywhere leaves the database exactly as it was (one transaction).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from app.storage.stamping import stamped_connection
 from app.sync import crypto, state
 from app.sync.codec import BLOB_COLUMNS, CODECS, TableCodec, canonical, changed_keys
 from app.sync.errors import DamagedFile, SyncCancelled, SyncError, UnknownSigningKey
+from app.sync.indexing import DeferredSearchIndex
 from app.sync.merge import (
     CREATED,
     SKIPPED,
@@ -124,8 +126,10 @@ def _conflict_key(row: Any, codec: TableCodec) -> tuple[Any, ...]:
 class _Applier:
     """Merges one verified package into the session's transaction (see the module doc)."""
 
-    def __init__(self, s: Session, pkg: VerifiedPackage, progress: Progress, cancel: Cancel | None) -> None:
+    def __init__(self, s: Session, pkg: VerifiedPackage, progress: Progress, cancel: Cancel | None,
+                 index: DeferredSearchIndex) -> None:
         self.s = s
+        self.index = index
         self.pkg = pkg
         self.progress = progress
         self.cancel = cancel
@@ -176,6 +180,7 @@ class _Applier:
         codec = CODECS[name]
         counts = self.counts.setdefault(name, {"created": 0, "updated": 0, "skipped": 0, "conflicts": 0})
         has_blobs = name in BLOB_COLUMNS
+        searched = self.index.searched(name)
         with stamped_connection(self.s) as conn:
             for batch in _batches(self.pkg.lines(name, check=False), BATCH):
                 if self.cancel is not None and self.cancel():
@@ -185,6 +190,7 @@ class _Applier:
                     raise DamagedFile(f"Fichier invalide : un enregistrement de « {name} » y figure deux fois.")
                 ours = self._ours(conn, codec, ids)
                 inserts: list[tuple[str, int]] = []
+                indexed: list[str] = []  # ids whose search document must be refreshed
                 groups: dict[frozenset[str], list[tuple[str, int, str]]] = {}
                 for text, row in batch:
                     here = ours.get(row["id"])
@@ -205,14 +211,17 @@ class _Applier:
                     self._count_write(codec, counts, before, result)
                     if outcome == CREATED:
                         inserts.append((text, self.change_seq))
+                        indexed.append(row["id"])
                         counts["created"] += 1
                         self.created.append((name, row["id"]))
                         if name in self.new_ids and not row["deleted"]:
                             self.new_ids[name].append(row["id"])
                         continue
                     line = text if outcome == TAKEN else canonical(result)
-                    groups.setdefault(changed_keys(before, dict(result)), []).append(
-                        (line, self.change_seq, row["id"]))
+                    keys = changed_keys(before, dict(result))
+                    groups.setdefault(keys, []).append((line, self.change_seq, row["id"]))
+                    if keys & searched:
+                        indexed.append(row["id"])
                     counts["updated"] += 1
                     self.updated.append((name, row["id"]))
                 if inserts:
@@ -221,6 +230,7 @@ class _Applier:
                     conn.exec_driver_sql(codec.update_sql_for(keys), params)
                 if inserts or groups:
                     codec.check_written(conn, [r["id"] for _t, r in batch])
+                self.index.refresh(name, indexed)
                 self.done += len(batch)
                 self.progress(min(self.done, self.total), self.total, f"Table {name}")
 
@@ -321,9 +331,12 @@ def _apply(ws: Workspace, path: Path, pkg: VerifiedPackage, header: crypto.Heade
                 f'SELECT 1 FROM "{t}" WHERE deleted = 0 LIMIT 1').first() is not None}
             before_known = state.knowledge(s)
             before_bound = state.horizon(s)
-            applier = _Applier(s, pkg, progress, cancel)
+            index = DeferredSearchIndex(s.connection(), pkg.tables())
+            index.suspend()
+            applier = _Applier(s, pkg, progress, cancel, index)
             for name in pkg.tables():
                 applier.apply_table(name)
+            index.restore()
             blobs = applier.apply_blobs()
             if cancel is not None and cancel():
                 raise SyncCancelled()
