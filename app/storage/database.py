@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -47,8 +48,15 @@ def sql_fold(value: Any) -> Any:
     plain ASCII text, the common case, folds to its lower case with no Unicode work, the
     very result ``fold`` gives.
     """
-    if type(value) is str and value.isascii():
-        return value.lower()
+    if type(value) is str:
+        return value.lower() if value.isascii() else _fold_accented(value)
+    return fold(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_accented(value: str) -> str:
+    # Names, communes and kinds repeat a lot across 100 000 rows (« Sénart », « Hélène »):
+    # each distinct value is folded once.
     return fold(value)
 
 

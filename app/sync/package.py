@@ -32,6 +32,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import orjson
+
 from app.storage.migrations import SCHEMA_VERSION
 from app.sync import crypto
 from app.sync.codec import CODECS, MAX_CLOCK, canonical
@@ -182,7 +184,7 @@ class VerifiedPackage:
             for number, raw in enumerate(_split_lines(f, self.sizes[name]), start=1):
                 try:
                     text = raw.decode("utf-8")
-                    row = json.loads(text)
+                    row = orjson.loads(raw)  # a fifth of the import's time with json
                 except ValueError:
                     raise DamagedFile(f"Fichier invalide : ligne {number} de « {table} » illisible.") from None
                 if type(row) is not dict or type(row.get("id")) is not str:
