@@ -427,6 +427,29 @@ def test_open_and_dismiss_a_pair(sites, make_window, qtbot):  # noqa: ANN001
     assert page.duplicates.model.rowCount() == 0 and page.duplicates.empty_label.isVisible()
 
 
+def test_pairs_to_review_are_still_listed_the_next_day(sites, make_window, qtbot):  # noqa: ANN001
+    """The base is closed after the import: the pair is still there at the next opening,
+    until it is dismissed (or merged)."""
+    a, b = sites("siege", "avallon")
+    exchange(a, b)
+    _org(a, name="GEIQ BTP Yonne", siret="73282932000074", postcode="89000")
+    _org(b, name="GEIQ BTP de l'Yonne", siret="73282932000074", postcode="89000")
+    first = make_window(a)
+    run_import(qtbot, sync_page(first), b.export(a)).close()
+    first.close()
+
+    page = sync_page(make_window(a))  # a new window: nothing kept in memory
+    assert page.duplicates.model.rowCount() == 1
+    assert page.tabs.tabText(1) == "Doublons à vérifier (1)"
+    assert page.duplicates.model.index(0, 1).data().startswith("GEIQ BTP de l'Yonne")
+    QTest.mouseClick(page.duplicates.dismiss_button, Qt.MouseButton.LeftButton)
+
+    again = sync_page(make_window(a))
+    assert again.duplicates.model.rowCount() == 0
+    assert again.duplicates.empty_label.isVisibleTo(again.duplicates)
+    assert again.tabs.tabText(1) == "Doublons à vérifier"
+
+
 # --- passphrase ------------------------------------------------------------------------------------
 
 def test_the_network_passphrase_is_set_from_the_view(sites, make_window, qtbot):  # noqa: ANN001

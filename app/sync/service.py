@@ -31,9 +31,11 @@ from app.sync.importing import ImportReport, TableCounts, import_file
 from app.sync.merge import DELETION, open_conflicts
 
 __all__ = [
-    "Conflict", "ConflictValue", "ExportReport", "ImportReport", "PeerStatus", "SyncFileInfo",
-    "SyncStatus", "TableCounts", "conflicts", "export_file", "has_network_passphrase",
-    "import_file", "resolve_conflict", "restore_deleted", "set_network_passphrase", "status",
+    "Conflict", "ConflictValue", "DuplicateToReview", "ExportReport", "ImportReport",
+    "PeerStatus", "SyncFileInfo", "SyncStatus", "TableCounts", "conflicts",
+    "duplicates_to_review", "export_file", "forget_duplicate", "has_network_passphrase",
+    "import_file", "remember_duplicates", "resolve_conflict", "restore_deleted",
+    "set_network_passphrase", "status",
 ]
 
 DELETION_MESSAGE = "modifié ailleurs pendant sa suppression ici"
@@ -255,6 +257,81 @@ def restore_deleted(ws: Workspace, table: str, record_id: str) -> ChangeSet:
             return ChangeSet()
         obj.deleted = False
     return ChangeSet(updated=((table, record_id),))
+
+
+# --- duplicates to review -----------------------------------------------------------------
+
+REVIEW_KEY = "sync.duplicates_to_review"
+
+
+@dataclass(frozen=True)
+class DuplicateToReview:
+    """A record received by a file (``received_id``) resembling one already here."""
+
+    table: str  # organisations | people
+    received_id: str
+    kept_id: str
+    received_label: str
+    kept_label: str
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, frozenset[str]]:
+        return self.table, frozenset((self.received_id, self.kept_id))
+
+
+def _live_ids(s: Any, table: str, ids: set[str]) -> set[str]:
+    model = MODELS[table]
+    out: set[str] = set()
+    chunk = sorted(ids)
+    for start in range(0, len(chunk), 500):
+        out.update(s.execute(select(model.id).where(
+            model.id.in_(chunk[start:start + 500]), model.deleted.is_(False),
+            model.merged_into.is_(None))).scalars())
+    return out
+
+
+def duplicates_to_review(ws: Workspace) -> list[DuplicateToReview]:
+    """The pairs still to review, kept in this base from one session to the next (local, never
+    synced). A pair whose records were merged (here or elsewhere) or deleted drops out."""
+    with ws.unit() as s:
+        raw = state.get_setting(s, REVIEW_KEY) or []
+        pairs = [DuplicateToReview(r["table"], r["received_id"], r["kept_id"],
+                                   r.get("received_label", ""), r.get("kept_label", ""),
+                                   tuple(r.get("reasons", ()))) for r in raw]
+        live: set[tuple[str, str]] = set()
+        for table in {p.table for p in pairs}:
+            ids = {i for p in pairs if p.table == table for i in (p.received_id, p.kept_id)}
+            live.update((table, i) for i in _live_ids(s, table, ids))
+    return [p for p in pairs if (p.table, p.received_id) in live and (p.table, p.kept_id) in live]
+
+
+def _store_review(ws: Workspace, pairs: list[DuplicateToReview]) -> None:
+    with ws.unit(write=True) as s:
+        state.put_setting(s, REVIEW_KEY, [
+            {"table": p.table, "received_id": p.received_id, "kept_id": p.kept_id,
+             "received_label": p.received_label, "kept_label": p.kept_label,
+             "reasons": list(p.reasons)} for p in pairs])
+
+
+def remember_duplicates(ws: Workspace, pairs: list[DuplicateToReview]) -> int:
+    """Add the pairs of an import to the list to review (a pair already there is not
+    repeated); returns how many were added."""
+    current = duplicates_to_review(ws)
+    known = {p.key for p in current}
+    added = []
+    for p in pairs:
+        if p.key not in known:
+            known.add(p.key)
+            added.append(p)
+    if added:
+        _store_review(ws, current + added)
+    return len(added)
+
+
+def forget_duplicate(ws: Workspace, pair: DuplicateToReview) -> None:
+    """« Ce ne sont pas des doublons », or merged: the pair leaves the list."""
+    _store_review(ws, [p for p in duplicates_to_review(ws) if p.key != pair.key])
 
 
 # --- passphrase ----------------------------------------------------------------------------

@@ -3,13 +3,12 @@
 Each pair opens the merge dialog of the structures and contacts (:class:`ui.partners.merge.
 MergeDialog`); the record that was here before the import is kept by default. A merge is an
 ordinary change (one undo step) that the next files carry to the other machines. The list
-holds the pairs of the imports made since the base was opened.
+is kept in the base (locally) until each pair is merged or dismissed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +23,13 @@ from PySide6.QtWidgets import (
 
 from app.services.duplicates import DuplicateCandidate
 from app.services.workspace import Workspace
-from app.sync.service import ImportReport
+from app.sync.service import (
+    DuplicateToReview,
+    ImportReport,
+    duplicates_to_review,
+    forget_duplicate,
+    remember_duplicates,
+)
 from ui.sync.models import RowsModel
 from ui.tables import read_only_table
 
@@ -34,16 +39,8 @@ _KINDS = {"organisations": "Structure", "people": "Contact"}
 _VIEWS = {"organisations": "structures", "people": "contacts"}
 
 
-@dataclass(frozen=True)
-class PendingPair:
-    """A received record (``received_id``) resembling one already here (``kept_id``)."""
-
-    table: str
-    received_id: str
-    kept_id: str
-    received_label: str
-    kept_label: str
-    reasons: tuple[str, ...]
+# A received record resembling one already here (kept in the base until reviewed).
+PendingPair = DuplicateToReview
 
 
 def pending_pairs(report: ImportReport) -> list[PendingPair]:
@@ -109,13 +106,16 @@ class DuplicatesPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label, 1)
         layout.addLayout(buttons)
-        self._update()
+        self.add(duplicates_to_review(ws))
 
     # --- contents ---------------------------------------------------------------------------
 
     def add_report(self, report: ImportReport) -> int:
-        """Add the pairs of an import (a pair already listed is not repeated)."""
-        return self.add(pending_pairs(report))
+        """Add the pairs of an import (a pair already listed is not repeated); they are kept in
+        the base until reviewed."""
+        pairs = pending_pairs(report)
+        remember_duplicates(self.ws, pairs)
+        return self.add(pairs)
 
     def add(self, pairs: Iterable[PendingPair]) -> int:
         known = {(p.table, frozenset((p.received_id, p.kept_id))) for p in self.model.items}
@@ -149,6 +149,9 @@ class DuplicatesPanel(QWidget):
 
     def _remove_current(self) -> None:
         row = self.table.currentIndex().row()
+        pair = self.model.item(row)
+        if pair is not None:
+            forget_duplicate(self.ws, pair)
         self.model.remove(row)
         self._select(min(row, self.model.rowCount() - 1))
         self._update()

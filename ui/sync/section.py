@@ -103,6 +103,7 @@ class SyncSection(ListSection):
         self.tabs.addTab(self.files_table, "Fichiers échangés")
         self.conflicts.count_changed.connect(lambda n: self._tab_count(0, "Conflits", n))
         self.duplicates.count_changed.connect(lambda n: self._tab_count(1, "Doublons à vérifier", n))
+        self._tab_count(1, "Doublons à vérifier", self.duplicates.model.rowCount())  # kept ones
 
         # The peers (list and detail) above, the tabs below.
         layout = self.layout()
