@@ -508,3 +508,29 @@ def test_unknown_volume_is_refused():
     with open_workspace(None) as ws:
         with pytest.raises(ValidationError):
             generate(ws, scale="large", counts={"planetes": 3})
+
+
+def _search_docs(ws) -> list[tuple]:
+    with ws.unit() as s:
+        return [tuple(r) for kind in ("organisations", "people") for r in s.execute(text(
+            f"SELECT * FROM search_{kind}_docs ORDER BY ref_id"))]
+
+
+def test_the_search_index_filled_in_one_pass_is_the_one_a_rebuild_gives():
+    """The generation fills the search index once at the end: « severine » finds the demo's
+    Séverine, the documents are exactly a rebuild's, and the triggers are back for the edits
+    that follow."""
+    from app.services import partners, search
+
+    ws = open_workspace(None)
+    try:
+        generate(ws, scale="large", counts=REDUCED)
+        assert any("Séverine" in h.title for h in search.global_search(ws, "severine"))
+        before = _search_docs(ws)
+        assert len(before) == len(rows(ws, Organisation)) + len(rows(ws, Person))
+        search.rebuild_index(ws)
+        assert _search_docs(ws) == before
+        partners.create_organisation(ws, partners.OrganisationDraft(name="Œuvre de Zéphyrine"))
+        assert [h.title for h in search.global_search(ws, "zephyrine")] == ["Œuvre de Zéphyrine"]
+    finally:
+        ws.close()

@@ -1451,12 +1451,20 @@ def generate(
             # Random UUID keys make index inserts scattered: a larger page cache keeps the
             # hot index pages in memory for the duration of the generation.
             conn.exec_driver_sql("PRAGMA cache_size = -262144")
+        # The base is empty: its search index is filled in one pass at the end instead of
+        # row by row (the triggers come back before the commit; a cancel rolls all back).
+        from app.sync.indexing import DeferredSearchIndex
+
+        index = DeferredSearchIndex(conn, ("organisations", "people"))
+        index.suspend()
         try:
             builder = _Builder(session, seed, tracker)
             core = builder.build_core()
             if target is not None:
                 builder.build_bulk(core, target)
             tracker.check()
+            session.flush()
+            index.restore()
         finally:
             conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous_cache)}")
         our_org = builder.org_rows[cat.OUR_ORG.key]
