@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.services import attendance
-from app.services.dashboard import ALERT, DONE, TODO, dashboard, tile_counts
+from app.services.dashboard import ALERT, DONE, PREPARE, dashboard, tile_counts
 from app.services.workspace import open_workspace
 from app.storage.models import (
     Attachment,
@@ -140,16 +140,16 @@ def test_a_scanned_sheet_covers_the_unsigned_presence(ws, board):
 
 def test_before_a_meeting_the_answers_to_the_invitations(ws, board):
     statuses = _statuses(ws)
-    assert statuses[board["copil"]] == ("3\u00a0inscrits, 2\u00a0sans réponse, 1\u00a0excusé", TODO)
+    assert statuses[board["copil"]] == ("3\u00a0inscrits, 2\u00a0sans réponse, 1\u00a0excusé", PREPARE)
     assert statuses[board["atelier"]] == ("Aucun participant inscrit", ALERT)
     assert board["later"] not in statuses
 
 
 def test_a_meeting_over_today_asks_for_its_minutes_then_is_complete(ws, board):
     before_end = _statuses(ws, now=T(10, 30))
-    assert before_end[board["technique"]] == ("2\u00a0inscrits", TODO)
+    assert before_end[board["technique"]] == ("2\u00a0inscrits", PREPARE)
     after_end = _statuses(ws, now=T(11, 15))
-    assert after_end[board["technique"]] == ("Compte rendu à rédiger", TODO)
+    assert after_end[board["technique"]] == ("Compte rendu à rédiger", PREPARE)
     assert after_end[board["technique_cr"]] == ("Preuves complètes", DONE)
 
 

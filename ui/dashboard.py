@@ -49,7 +49,7 @@ TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 3  # (list view name, record id)
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # the status line, with its mark (« ⚠ … »)
-TONE_ROLE = Qt.ItemDataRole.UserRole + 5  # ALERT, TODO, DONE or ""
+TONE_ROLE = Qt.ItemDataRole.UserRole + 5  # ALERT, PREPARE, DONE or ""
 
 # A status reads without colour: a mark before it, bold when something is missing.
 TONE_MARKS = {ALERT: "\u26a0", DONE: "\u2713"}

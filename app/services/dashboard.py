@@ -41,7 +41,7 @@ from app.storage.models import (
 
 
 ALERT = "alerte"  # evidence missing on a session already held, or nobody registered
-TODO = "a_faire"  # nothing wrong yet: what to prepare before the meeting
+PREPARE = "a_faire"  # nothing wrong yet: what to prepare before the meeting
 DONE = "complet"  # every piece of evidence is there
 
 
@@ -52,7 +52,7 @@ class DashboardItem:
     title: str
     detail: str
     status: str = ""  # a short French status (upcoming meetings: their evidence)
-    tone: str = ""  # ALERT, TODO, DONE or "" (how the status is shown)
+    tone: str = ""  # ALERT, PREPARE, DONE or "" (how the status is shown)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def evidence_status(c: MeetingEvidenceCounts) -> tuple[str, str]:
     if c.registered + c.unanswered + c.excused == 0:
         return "Aucun participant inscrit", ALERT
     parts: list[str] = []
-    tone = TODO
+    tone = PREPARE
     if c.held_sessions:
         if c.training:
             missing = c.unrecorded + c.unsigned_unscanned
